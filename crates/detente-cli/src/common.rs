@@ -1,0 +1,77 @@
+//! Helpers shared by the subcommands: errors and exit codes, output formats, and loading a
+//! scenario with its diagnostics printed the same way everywhere.
+
+use detente_scenario::{Diagnostic, Loaded, Severity};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// A failed command: the message for stderr and the exit code (2 bad input, 1 other failure).
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad input (exit code 2).
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        CliError { code: 2, message: message.into() }
+    }
+    /// Any other failure (exit code 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+    /// Exit with `code` after messages were already printed.
+    pub fn silent(code: u8) -> Self {
+        CliError { code, message: String::new() }
+    }
+}
+
+pub type CmdResult = Result<(), CliError>;
+
+/// Output format for commands whose output is data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Print diagnostics to stderr in the `file:line:col: severity: message` form, with hints.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal();
+    for d in diags {
+        eprintln!("{}", d.render(color));
+    }
+}
+
+/// Load a scenario; print every diagnostic; fail with exit 2 when there are errors.
+pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError> {
+    let Loaded { scenario, diagnostics } = detente_scenario::load(path);
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        print_diagnostics(&diagnostics);
+        return Err(CliError::bad_input(format!(
+            "{}: {errors} error(s); run `detente check {}` for details",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(scenario)
+}
+
+/// Print a JSON value to stdout (pretty), mapping a broken pipe to success.
+pub fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
+    let s = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("cannot serialise output: {e}")))?;
+    println!("{s}");
+    Ok(())
+}
+
+/// A table in the house style (UTF-8 borders, dynamic width).
+pub fn table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t
+}

@@ -1,0 +1,1 @@
+//! detente-deals: being built (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! detente-extract: being built (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! detente-forecast: being built (see ARCHITECTURE.md).

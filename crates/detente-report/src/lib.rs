@@ -1,0 +1,1 @@
+//! detente-report: being built (see ARCHITECTURE.md).

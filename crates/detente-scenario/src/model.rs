@@ -1,0 +1,292 @@
+//! The resolved scenario: plain Rust values, no file-format types.
+//!
+//! Everything downstream (forecast, deals, simulate, extract, report, server) reads a
+//! [`Scenario`]. Ids are resolved to indices at load time, so consumers never look up
+//! strings in the hot path. Every element keeps the byte [`Span`] it was read from so
+//! that later diagnostics (and the UI) can point back into the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Byte range in the scenario file an element was read from (empty when built in code).
+pub type Span = Range<usize>;
+
+/// A whole negotiation scenario.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub sources: Vec<Source>,
+    pub actors: Vec<Actor>,
+    pub issues: Vec<Issue>,
+    pub stances: Vec<Stance>,
+    pub decision: Decision,
+}
+
+/// Title, date and notes of the scenario.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Meta {
+    pub title: String,
+    /// The date the picture is as of (ISO 8601, `YYYY-MM-DD`).
+    pub as_of: Option<String>,
+    pub description: Option<String>,
+    /// Free-form analyst notes (disagreements between sources, changes over time).
+    pub notes: Vec<String>,
+}
+
+/// A source document the evidence is quoted from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    /// Path as written in the scenario (relative to the scenario file).
+    pub path: String,
+    /// Path resolved against the scenario file's directory.
+    #[serde(skip)]
+    pub resolved_path: PathBuf,
+    /// The document's text when it could be read (used to verify evidence).
+    #[serde(skip)]
+    pub text: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What sort of party an actor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    State,
+    Leader,
+    Organisation,
+    Bloc,
+    Person,
+    Other,
+}
+
+impl ActorKind {
+    pub const ALL: [(&'static str, ActorKind); 6] = [
+        ("state", ActorKind::State),
+        ("leader", ActorKind::Leader),
+        ("organisation", ActorKind::Organisation),
+        ("bloc", ActorKind::Bloc),
+        ("person", ActorKind::Person),
+        ("other", ActorKind::Other),
+    ];
+    pub fn as_str(self) -> &'static str {
+        Self::ALL.iter().find(|(_, k)| *k == self).map(|(s, _)| *s).unwrap_or("other")
+    }
+}
+
+/// A party to the negotiation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub kind: ActorKind,
+    pub aliases: Vec<String>,
+    /// Index of the actor a person speaks for (e.g. a leader for a state).
+    pub speaks_for: Option<usize>,
+    /// Influence, any non-negative unit (models normalise it).
+    pub capability: f64,
+    /// Utility of no deal in [0, 1] (e.g. continued war); used by deals and simulate.
+    pub reservation: Option<f64>,
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A labelled point on a scale issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Anchor {
+    pub at: f64,
+    pub label: String,
+}
+
+/// A named option of an options issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IssueOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// The shape of an issue's outcome space.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum IssueKind {
+    /// A 0–100 line; anchors sorted by `at`.
+    Scale { anchors: Vec<Anchor> },
+    /// Named discrete options; `ordered` when they lie on a line in the given order.
+    Options { options: Vec<IssueOption>, ordered: bool },
+}
+
+/// A point in an issue's space.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Position {
+    /// A point on a scale issue, 0–100.
+    Scale(f64),
+    /// The index of an option of an options issue.
+    Option(usize),
+}
+
+impl Position {
+    pub fn as_scale(self) -> Option<f64> {
+        match self {
+            Position::Scale(x) => Some(x),
+            Position::Option(_) => None,
+        }
+    }
+    pub fn as_option(self) -> Option<usize> {
+        match self {
+            Position::Option(i) => Some(i),
+            Position::Scale(_) => None,
+        }
+    }
+}
+
+/// An issue under negotiation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Issue {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: IssueKind,
+    pub status_quo: Option<Position>,
+    /// The known outcome, for backtests.
+    pub outcome: Option<Position>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Issue {
+    pub const SCALE_MIN: f64 = 0.0;
+    pub const SCALE_MAX: f64 = 100.0;
+
+    pub fn is_scale(&self) -> bool {
+        matches!(self.kind, IssueKind::Scale { .. })
+    }
+    pub fn options(&self) -> &[IssueOption] {
+        match &self.kind {
+            IssueKind::Options { options, .. } => options,
+            IssueKind::Scale { .. } => &[],
+        }
+    }
+    pub fn anchors(&self) -> &[Anchor] {
+        match &self.kind {
+            IssueKind::Scale { anchors } => anchors,
+            IssueKind::Options { .. } => &[],
+        }
+    }
+    /// Words for a position: the option label, or the nearest anchor label on a scale.
+    pub fn describe(&self, p: Position) -> String {
+        match (p, &self.kind) {
+            (Position::Option(i), IssueKind::Options { options, .. }) => options
+                .get(i)
+                .map(|o| o.label.clone())
+                .unwrap_or_else(|| format!("option #{i}")),
+            (Position::Scale(x), IssueKind::Scale { anchors }) => {
+                match anchors.iter().min_by(|a, b| {
+                    (a.at - x).abs().partial_cmp(&(b.at - x).abs()).unwrap_or(std::cmp::Ordering::Equal)
+                }) {
+                    Some(a) if (a.at - x).abs() < 1e-9 => format!("{x} ({})", a.label),
+                    Some(a) => format!("{x} (near {}: {})", a.at, a.label),
+                    None => format!("{x}"),
+                }
+            }
+            (Position::Scale(x), _) => format!("{x}"),
+            (Position::Option(i), _) => format!("option #{i}"),
+        }
+    }
+}
+
+/// The worst an actor will accept on one issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RedLine {
+    /// Scale issue: acceptable positions are `lo..=hi` (one side is the scale end).
+    Range { lo: f64, hi: f64 },
+    /// Options issue: the indices of options rejected outright.
+    Rejects { options: Vec<usize> },
+}
+
+impl RedLine {
+    /// Whether `p` is on the acceptable side of this red line.
+    pub fn accepts(&self, p: Position) -> bool {
+        match (self, p) {
+            (RedLine::Range { lo, hi }, Position::Scale(x)) => x >= *lo - 1e-9 && x <= *hi + 1e-9,
+            (RedLine::Rejects { options }, Position::Option(i)) => !options.contains(&i),
+            _ => true,
+        }
+    }
+}
+
+/// A sentence of evidence a stance rests on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Index into [`Scenario::sources`].
+    pub source: usize,
+    /// Exact text, found verbatim in the source document.
+    pub quote: String,
+    /// Byte offsets of the quote in the source document, when it was found.
+    pub location: Option<Range<usize>>,
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// One actor's stance on one issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Stance {
+    pub actor: usize,
+    pub issue: usize,
+    /// `None` in drafts where the analyst has not yet set it; models skip such stances.
+    pub position: Option<Position>,
+    /// 0–100.
+    pub salience: Option<f64>,
+    pub red_line: Option<RedLine>,
+    /// Uncertainty range for Monte Carlo (scale issues), `lo <= position <= hi`.
+    pub position_range: Option<(f64, f64)>,
+    /// Uncertainty range for Monte Carlo on salience.
+    pub salience_range: Option<(f64, f64)>,
+    /// Explicit value in [0, 1] per option index (options issues); overrides distance-based value.
+    pub values: BTreeMap<usize, f64>,
+    pub evidence: Vec<Evidence>,
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Who must agree for a deal to hold.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Decision {
+    /// Actor indices whose agreement is required. Empty means every actor with a stance.
+    pub veto_players: Vec<usize>,
+    pub note: Option<String>,
+}
+
+impl Scenario {
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.issues.iter().position(|i| i.id == id)
+    }
+    pub fn stance(&self, actor: usize, issue: usize) -> Option<&Stance> {
+        self.stances.iter().find(|s| s.actor == actor && s.issue == issue)
+    }
+    /// Stances on one issue.
+    pub fn stances_on(&self, issue: usize) -> impl Iterator<Item = &Stance> {
+        self.stances.iter().filter(move |s| s.issue == issue)
+    }
+    /// The veto players, or every actor holding at least one stance when none are named.
+    pub fn veto_players(&self) -> Vec<usize> {
+        if !self.decision.veto_players.is_empty() {
+            return self.decision.veto_players.clone();
+        }
+        let mut v: Vec<usize> = self.stances.iter().map(|s| s.actor).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}

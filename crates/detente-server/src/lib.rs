@@ -1,0 +1,1 @@
+//! detente-server: being built (see ARCHITECTURE.md).

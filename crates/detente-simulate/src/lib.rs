@@ -1,0 +1,1 @@
+//! detente-simulate: being built (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! detente-space: being built (see ARCHITECTURE.md).
