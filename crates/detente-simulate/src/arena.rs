@@ -1,0 +1,451 @@
+//! The prepared negotiation problem: every outcome's utility for every party, computed once,
+//! plus each party's offerable outcomes sorted by utility, the Pareto frontier and the Nash
+//! point. One [`Arena`] is shared (read-only) by every negotiation of a tournament.
+
+/// One party's view of the outcome space, given as plain tables (index = outcome index).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartyTable {
+    /// The party's name (as `detente deals` names it).
+    pub name: String,
+    /// Undiscounted utility of every outcome, in [0, 1] by convention.
+    pub utilities: Vec<f64>,
+    /// `false` where the outcome crosses one of the party's red lines.
+    pub allowed: Vec<bool>,
+    /// Utility of no agreement.
+    pub reservation: f64,
+    /// Per-round discount factor in (0, 1], if any.
+    pub discount: Option<f64>,
+}
+
+/// Why an arena could not be built.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArenaError {
+    /// Fewer than two parties.
+    TooFewParties(usize),
+    /// The outcome space is empty or larger than `u32::MAX` outcomes.
+    BadSpaceSize(u128),
+    /// A party's tables do not have one entry per outcome.
+    TableLength {
+        party: String,
+        expected: usize,
+        found: usize,
+    },
+    /// A utility, reservation value or discount factor is not a finite number in range.
+    BadNumber { party: String, what: String },
+}
+
+impl std::fmt::Display for ArenaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArenaError::TooFewParties(n) => {
+                write!(f, "a negotiation needs at least two parties, found {n}")
+            }
+            ArenaError::BadSpaceSize(n) => write!(
+                f,
+                "the outcome space has {n} outcomes; simulation supports 1 to {} outcomes",
+                u32::MAX
+            ),
+            ArenaError::TableLength { party, expected, found } => write!(
+                f,
+                "party `{party}`: {found} utilities given for an outcome space of {expected} outcomes"
+            ),
+            ArenaError::BadNumber { party, what } => write!(f, "party `{party}`: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ArenaError {}
+
+/// A party inside an [`Arena`], with its precomputed orderings.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub name: String,
+    pub utilities: Vec<f64>,
+    pub allowed: Vec<bool>,
+    pub reservation: f64,
+    pub discount: Option<f64>,
+    /// The outcomes this party may offer or accept (allowed and at or above the reservation
+    /// value), sorted by ascending utility (ties by outcome index).
+    pub sorted: Vec<u32>,
+    /// `utilities[sorted[k]]`, for binary search.
+    pub sorted_utils: Vec<f64>,
+    /// `nash_above[k]`: among `sorted[k..]`, the outcome with the largest Nash product
+    /// (`u32::MAX` when none of them is acceptable to every party).
+    pub nash_above: Vec<u32>,
+}
+
+impl Party {
+    /// True when this party may offer or accept `o` (no red line crossed, at or above the
+    /// reservation value).
+    #[inline]
+    pub fn offerable(&self, o: u32) -> bool {
+        let o = o as usize;
+        self.allowed[o] && self.utilities[o] >= self.reservation
+    }
+
+    /// Utility of outcome `o` (undiscounted).
+    #[inline]
+    pub fn utility(&self, o: u32) -> f64 {
+        self.utilities[o as usize]
+    }
+
+    /// The best utility this party can get from an offerable outcome.
+    pub fn best(&self) -> Option<f64> {
+        self.sorted_utils.last().copied()
+    }
+
+    /// The worst utility among the offerable outcomes.
+    pub fn worst(&self) -> Option<f64> {
+        self.sorted_utils.first().copied()
+    }
+
+    /// Position in `sorted` of the first outcome whose utility is at least `target`
+    /// (`sorted.len()` when none is).
+    #[inline]
+    pub fn first_at_least(&self, target: f64) -> usize {
+        self.sorted_utils.partition_point(|&u| u < target)
+    }
+
+    /// The offerable outcome with the lowest utility at or above `target`; the best outcome
+    /// when the target is above every utility. `None` when nothing is offerable.
+    #[inline]
+    pub fn outcome_at_least(&self, target: f64) -> Option<u32> {
+        let k = self
+            .first_at_least(target)
+            .min(self.sorted.len().checked_sub(1)?);
+        Some(self.sorted[k])
+    }
+}
+
+/// The prepared problem: a discrete outcome space (mixed radix, last issue fastest) and every
+/// party's utility for every outcome.
+#[derive(Debug, Clone)]
+pub struct Arena {
+    /// Number of values of each issue.
+    pub cardinalities: Vec<u32>,
+    strides: Vec<u32>,
+    pub parties: Vec<Party>,
+    /// The outcome maximising the product of `u_i - reservation_i` over outcomes acceptable to
+    /// every party (ties to the lowest index); `None` when no outcome is acceptable to all.
+    pub nash: Option<u32>,
+    /// The Pareto frontier among the outcomes acceptable to every party: distinct
+    /// non-dominated utility vectors (strict dominance).
+    pub pareto: Vec<Vec<f64>>,
+}
+
+impl Arena {
+    /// Build an arena from an issue structure (number of values per issue) and one table per
+    /// party. Outcome `o` decodes to value indices by mixed radix, the last issue fastest.
+    pub fn new(cardinalities: Vec<u32>, tables: Vec<PartyTable>) -> Result<Arena, ArenaError> {
+        if tables.len() < 2 {
+            return Err(ArenaError::TooFewParties(tables.len()));
+        }
+        let size: u128 = cardinalities.iter().map(|&c| c as u128).product();
+        if size == 0 || size > u32::MAX as u128 {
+            return Err(ArenaError::BadSpaceSize(size));
+        }
+        let n = size as usize;
+        let mut strides = vec![1u32; cardinalities.len()];
+        for i in (0..cardinalities.len().saturating_sub(1)).rev() {
+            strides[i] = strides[i + 1] * cardinalities[i + 1];
+        }
+        let mut parties = Vec::with_capacity(tables.len());
+        for t in tables {
+            if t.utilities.len() != n || t.allowed.len() != n {
+                return Err(ArenaError::TableLength {
+                    party: t.name,
+                    expected: n,
+                    found: t.utilities.len().min(t.allowed.len()),
+                });
+            }
+            if let Some(bad) = t.utilities.iter().find(|u| !u.is_finite()) {
+                return Err(ArenaError::BadNumber {
+                    party: t.name,
+                    what: format!("utility {bad} is not a finite number"),
+                });
+            }
+            if !t.reservation.is_finite() {
+                return Err(ArenaError::BadNumber {
+                    party: t.name,
+                    what: format!("reservation value {} is not a finite number", t.reservation),
+                });
+            }
+            if let Some(d) = t.discount {
+                if !(d > 0.0 && d <= 1.0) {
+                    return Err(ArenaError::BadNumber {
+                        party: t.name,
+                        what: format!("discount factor {d} is not in (0, 1]"),
+                    });
+                }
+            }
+            let mut sorted: Vec<u32> = (0..n as u32)
+                .filter(|&o| t.allowed[o as usize] && t.utilities[o as usize] >= t.reservation)
+                .collect();
+            sorted.sort_unstable_by(|&a, &b| {
+                t.utilities[a as usize]
+                    .total_cmp(&t.utilities[b as usize])
+                    .then(a.cmp(&b))
+            });
+            let sorted_utils = sorted.iter().map(|&o| t.utilities[o as usize]).collect();
+            parties.push(Party {
+                name: t.name,
+                utilities: t.utilities,
+                allowed: t.allowed,
+                reservation: t.reservation,
+                discount: t.discount,
+                sorted,
+                sorted_utils,
+                nash_above: Vec::new(),
+            });
+        }
+        let mut arena = Arena {
+            cardinalities,
+            strides,
+            parties,
+            nash: None,
+            pareto: Vec::new(),
+        };
+        arena.prepare_solutions();
+        Ok(arena)
+    }
+
+    /// Number of outcomes.
+    pub fn len(&self) -> usize {
+        self.parties[0].utilities.len()
+    }
+
+    /// Always false: an arena has at least one outcome.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Value index of `issue` in outcome `o`.
+    #[inline]
+    pub fn value(&self, o: u32, issue: usize) -> u32 {
+        (o / self.strides[issue]) % self.cardinalities[issue]
+    }
+
+    /// The value indices of outcome `o`, one per issue.
+    pub fn decode(&self, o: u32) -> Vec<u32> {
+        (0..self.cardinalities.len())
+            .map(|i| self.value(o, i))
+            .collect()
+    }
+
+    /// The outcome index of a vector of value indices (`None` when out of range).
+    pub fn encode(&self, values: &[u32]) -> Option<u32> {
+        if values.len() != self.cardinalities.len() {
+            return None;
+        }
+        let mut o = 0u32;
+        for (i, &v) in values.iter().enumerate() {
+            if v >= self.cardinalities[i] {
+                return None;
+            }
+            o += v * self.strides[i];
+        }
+        Some(o)
+    }
+
+    /// True when every party may accept `o`.
+    pub fn acceptable_to_all(&self, o: u32) -> bool {
+        self.parties.iter().all(|p| p.offerable(o))
+    }
+
+    /// Undiscounted utility vector of outcome `o`.
+    pub fn utilities(&self, o: u32) -> Vec<f64> {
+        self.parties.iter().map(|p| p.utility(o)).collect()
+    }
+
+    /// Nash product of `o` (−∞ when `o` is not acceptable to every party).
+    pub fn nash_product(&self, o: u32) -> f64 {
+        if !self.acceptable_to_all(o) {
+            return f64::NEG_INFINITY;
+        }
+        self.parties
+            .iter()
+            .map(|p| p.utility(o) - p.reservation)
+            .product()
+    }
+
+    /// Euclidean distance from a utility vector to the nearest Pareto-frontier point
+    /// (`None` when no outcome is acceptable to every party).
+    pub fn pareto_distance(&self, point: &[f64]) -> Option<f64> {
+        self.pareto
+            .iter()
+            .map(|q| euclid(point, q))
+            .min_by(|a, b| a.total_cmp(b))
+    }
+
+    /// Euclidean distance from a utility vector to the Nash point's utilities.
+    pub fn nash_distance(&self, point: &[f64]) -> Option<f64> {
+        self.nash.map(|o| euclid(point, &self.utilities(o)))
+    }
+
+    fn prepare_solutions(&mut self) {
+        let n = self.len();
+        // Nash product per outcome (−∞ when not acceptable to all), computed once.
+        let products: Vec<f64> = (0..n as u32).map(|o| self.nash_product(o)).collect();
+        let mut best: Option<(u32, f64)> = None;
+        for (o, &p) in products.iter().enumerate() {
+            if p > f64::NEG_INFINITY && best.is_none_or(|(_, b)| p > b) {
+                best = Some((o as u32, p));
+            }
+        }
+        self.nash = best.map(|(o, _)| o);
+        for party in &mut self.parties {
+            let mut above = vec![u32::MAX; party.sorted.len()];
+            let mut run: Option<(u32, f64)> = None;
+            for k in (0..party.sorted.len()).rev() {
+                let o = party.sorted[k];
+                let p = products[o as usize];
+                if p > f64::NEG_INFINITY && run.is_none_or(|(ro, rp)| p > rp || (p == rp && o < ro))
+                {
+                    run = Some((o, p));
+                }
+                above[k] = run.map_or(u32::MAX, |(o, _)| o);
+            }
+            party.nash_above = above;
+        }
+        self.pareto = pareto_frontier(self);
+    }
+}
+
+fn euclid(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Distinct non-dominated utility vectors among outcomes acceptable to every party.
+///
+/// Computed here because `detente-deals` (which owns the project's frontier algorithms) was
+/// not available when this crate was written; for the spaces a simulation runs on (every
+/// outcome's utility already in memory) a sort followed by a sweep (two parties) or a
+/// block-nested-loop skyline (more parties) is enough.
+fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
+    let m = arena.parties.len();
+    let mut points: Vec<Vec<f64>> = (0..arena.len() as u32)
+        .filter(|&o| arena.acceptable_to_all(o))
+        .map(|o| arena.utilities(o))
+        .collect();
+    // Lexicographically descending: a point can only be dominated by one before it.
+    points.sort_unstable_by(|a, b| {
+        for i in 0..m {
+            let c = b[i].total_cmp(&a[i]);
+            if c != std::cmp::Ordering::Equal {
+                return c;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    points.dedup();
+    let mut front: Vec<Vec<f64>> = Vec::new();
+    if m == 2 {
+        let mut best_second = f64::NEG_INFINITY;
+        for p in points {
+            if p[1] > best_second {
+                best_second = p[1];
+                front.push(p);
+            }
+        }
+        return front;
+    }
+    for p in points {
+        let dominated = front
+            .iter()
+            .any(|q| q.iter().zip(&p).all(|(x, y)| x >= y) && q.as_slice() != p);
+        if !dominated {
+            front.push(p);
+        }
+    }
+    front
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Two issues of 3 values, two parties with opposed preferences.
+    pub fn opposed() -> Arena {
+        let card = vec![3u32, 3];
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for x in 0..3 {
+            for y in 0..3 {
+                a.push((x as f64 * 0.6 + y as f64 * 0.4) / 2.0);
+                b.push(((2 - x) as f64 * 0.4 + (2 - y) as f64 * 0.6) / 2.0);
+            }
+        }
+        let t = |name: &str, u: Vec<f64>| PartyTable {
+            name: name.into(),
+            allowed: vec![true; u.len()],
+            utilities: u,
+            reservation: 0.0,
+            discount: None,
+        };
+        Arena::new(card, vec![t("a", a), t("b", b)]).unwrap()
+    }
+
+    #[test]
+    fn decode_encode_roundtrip() {
+        let a = opposed();
+        for o in 0..a.len() as u32 {
+            assert_eq!(a.encode(&a.decode(o)), Some(o));
+        }
+        assert_eq!(a.decode(5), vec![1, 2]);
+        assert_eq!(a.encode(&[3, 0]), None);
+    }
+
+    #[test]
+    fn sorted_and_search() {
+        let a = opposed();
+        let p = &a.parties[0];
+        assert!(p.sorted_utils.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(p.best(), Some(1.0));
+        assert_eq!(p.outcome_at_least(2.0), Some(8));
+        let o = p.outcome_at_least(0.5).unwrap();
+        assert!(p.utility(o) >= 0.5);
+    }
+
+    #[test]
+    fn frontier_is_undominated_and_nash_on_it() {
+        let a = opposed();
+        for p in &a.pareto {
+            for o in 0..a.len() as u32 {
+                let q = a.utilities(o);
+                let dominates = q.iter().zip(p).all(|(x, y)| x >= y) && &q != p;
+                assert!(!dominates, "{q:?} dominates frontier point {p:?}");
+            }
+        }
+        let nash = a.utilities(a.nash.unwrap());
+        assert!(a.pareto_distance(&nash).unwrap() < 1e-12);
+    }
+
+    #[test]
+    fn rejects_bad_tables() {
+        let t = PartyTable {
+            name: "x".into(),
+            utilities: vec![0.0; 2],
+            allowed: vec![true; 2],
+            reservation: 0.0,
+            discount: None,
+        };
+        assert!(matches!(
+            Arena::new(vec![3], vec![t.clone(), t.clone()]),
+            Err(ArenaError::TableLength { .. })
+        ));
+        assert!(matches!(
+            Arena::new(vec![2], vec![t.clone()]),
+            Err(ArenaError::TooFewParties(1))
+        ));
+        let mut bad = t.clone();
+        bad.discount = Some(1.5);
+        assert!(matches!(
+            Arena::new(vec![2], vec![t, bad]),
+            Err(ArenaError::BadNumber { .. })
+        ));
+    }
+}
