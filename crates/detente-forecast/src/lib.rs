@@ -1,1 +1,23 @@
-//! detente-forecast: being built (see ARCHITECTURE.md).
+//! detente-forecast: where will each issue end up, and how sure are we?
+//!
+//! The classic one-dimensional bargaining models (the compromise model, the weighted median,
+//! the expected utility model of Bueno de Mesquita as replicated by Scholz, Calbert & Smith
+//! 2011, the Nash bargaining solution), a multi-dimensional spatial model in the spirit of
+//! KTAB's SMP, Monte Carlo uncertainty, sensitivity (tornado) analysis, advice for one actor,
+//! and backtests against known outcomes.
+//!
+//! Inputs are plain values ([`Problem`]): actors with a capability, and per issue each actor's
+//! position and salience (0–1). Readers build a problem from a scenario, a plain
+//! `Actor,Capability,Position,Salience` CSV, a KTAB CSV or a DEU CSV ([`io`]). Every model
+//! implements [`Model`]; results are plain values that derive `serde::Serialize`. Rendering
+//! (tables, JSON, SVG) belongs to the CLI.
+
+pub mod baseline;
+pub mod data;
+pub mod io;
+pub mod model;
+pub mod problem;
+
+pub use baseline::{weighted_mean, weighted_median, Compromise, WeightedMedian};
+pub use model::{Interaction, IssueForecast, IssueModel, Model, PairOutcome, Round, Solved};
+pub use problem::{ActorInfo, IssueData, IssueInfo, Problem, StancePoint};

@@ -1,0 +1,168 @@
+//! The model input: actors with capability, and per issue (dimension) each actor's position
+//! and salience. Plain values, no file-format types.
+
+use serde::Serialize;
+
+/// One party to the negotiation, as the models see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorInfo {
+    /// Stable identifier (scenario id, or the name column of a CSV).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Influence, any non-negative unit (the models are invariant to scaling it).
+    pub capability: f64,
+}
+
+/// One issue (a dimension of the outcome space).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueInfo {
+    pub id: String,
+    pub title: String,
+    /// Lowest and highest point of the issue's scale (0–100 for scenarios and KTAB).
+    pub lo: f64,
+    pub hi: f64,
+    /// The status quo (reference point), when known.
+    pub status_quo: Option<f64>,
+    /// The known outcome, when known (backtests).
+    pub outcome: Option<f64>,
+}
+
+/// One actor's stance on one issue.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StancePoint {
+    /// Position on the issue's scale.
+    pub position: f64,
+    /// Salience in [0, 1].
+    pub salience: f64,
+}
+
+/// A forecasting problem: actors, issues and stances (`stances[issue][actor]`, `None` when the
+/// actor takes no part in that issue).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub title: String,
+    pub actors: Vec<ActorInfo>,
+    pub issues: Vec<IssueInfo>,
+    pub stances: Vec<Vec<Option<StancePoint>>>,
+}
+
+/// The stances of the actors taking part in one issue, as parallel arrays (the form the
+/// one-dimensional models compute on).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IssueData {
+    /// Index into [`Problem::actors`] of each participant.
+    pub actor: Vec<usize>,
+    /// Capability of each participant.
+    pub capability: Vec<f64>,
+    pub position: Vec<f64>,
+    /// Salience in [0, 1].
+    pub salience: Vec<f64>,
+}
+
+impl IssueData {
+    pub fn len(&self) -> usize {
+        self.position.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.position.is_empty()
+    }
+    /// Weights `capability × salience`.
+    pub fn weights(&self) -> Vec<f64> {
+        self.capability.iter().zip(&self.salience).map(|(c, s)| c * s).collect()
+    }
+    /// Build from (capability, position, salience) triples; actors are numbered 0..n.
+    pub fn from_triples(rows: &[(f64, f64, f64)]) -> Self {
+        IssueData {
+            actor: (0..rows.len()).collect(),
+            capability: rows.iter().map(|r| r.0).collect(),
+            position: rows.iter().map(|r| r.1).collect(),
+            salience: rows.iter().map(|r| r.2).collect(),
+        }
+    }
+}
+
+impl Problem {
+    /// An empty problem with the given actors and no issues.
+    pub fn new(title: impl Into<String>, actors: Vec<ActorInfo>) -> Self {
+        Problem { title: title.into(), actors, issues: Vec::new(), stances: Vec::new() }
+    }
+
+    /// Add an issue with one optional stance per actor.
+    pub fn push_issue(&mut self, info: IssueInfo, stances: Vec<Option<StancePoint>>) {
+        debug_assert_eq!(stances.len(), self.actors.len());
+        self.issues.push(info);
+        self.stances.push(stances);
+    }
+
+    /// A one-issue problem from (name, capability, position, salience 0–1) rows; the scale is
+    /// the range of the positions.
+    pub fn single(title: &str, rows: &[(&str, f64, f64, f64)]) -> Self {
+        let actors = rows
+            .iter()
+            .map(|r| ActorInfo { id: r.0.to_string(), name: r.0.to_string(), capability: r.1 })
+            .collect();
+        let mut p = Problem::new(title, actors);
+        let lo = rows.iter().map(|r| r.2).fold(f64::INFINITY, f64::min);
+        let hi = rows.iter().map(|r| r.2).fold(f64::NEG_INFINITY, f64::max);
+        p.push_issue(
+            IssueInfo {
+                id: "issue".into(),
+                title: title.into(),
+                lo: if lo.is_finite() { lo } else { 0.0 },
+                hi: if hi.is_finite() { hi } else { 0.0 },
+                status_quo: None,
+                outcome: None,
+            },
+            rows.iter().map(|r| Some(StancePoint { position: r.2, salience: r.3 })).collect(),
+        );
+        p
+    }
+
+    /// The participants of issue `d` as parallel arrays.
+    pub fn issue_data(&self, d: usize) -> IssueData {
+        let mut out = IssueData::default();
+        for (a, st) in self.stances[d].iter().enumerate() {
+            if let Some(st) = st {
+                out.actor.push(a);
+                out.capability.push(self.actors[a].capability);
+                out.position.push(st.position);
+                out.salience.push(st.salience);
+            }
+        }
+        out
+    }
+
+    /// Check the numbers every model relies on: finite, capability ≥ 0, salience in [0, 1],
+    /// at least one issue. Returns a message per problem found.
+    pub fn validate(&self) -> Vec<String> {
+        let mut errs = Vec::new();
+        if self.issues.is_empty() {
+            errs.push("no issue to forecast".to_string());
+        }
+        for a in &self.actors {
+            if !(a.capability.is_finite() && a.capability >= 0.0) {
+                errs.push(format!("actor {}: capability {} must be a number >= 0", a.id, a.capability));
+            }
+        }
+        for (d, row) in self.stances.iter().enumerate() {
+            for (a, st) in row.iter().enumerate() {
+                if let Some(st) = st {
+                    if !st.position.is_finite() {
+                        errs.push(format!(
+                            "actor {} on {}: position is not a number",
+                            self.actors[a].id, self.issues[d].id
+                        ));
+                    }
+                    if !(st.salience.is_finite() && (0.0..=1.0).contains(&st.salience)) {
+                        errs.push(format!(
+                            "actor {} on {}: salience {} must be in [0, 1]",
+                            self.actors[a].id, self.issues[d].id, st.salience
+                        ));
+                    }
+                }
+            }
+        }
+        errs
+    }
+}
