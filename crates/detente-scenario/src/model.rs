@@ -74,7 +74,11 @@ impl ActorKind {
         ("other", ActorKind::Other),
     ];
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(_, k)| *k == self).map(|(s, _)| *s).unwrap_or("other")
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(s, _)| *s)
+            .unwrap_or("other")
     }
 }
 
@@ -117,7 +121,10 @@ pub enum IssueKind {
     /// A 0–100 line; anchors sorted by `at`.
     Scale { anchors: Vec<Anchor> },
     /// Named discrete options; `ordered` when they lie on a line in the given order.
-    Options { options: Vec<IssueOption>, ordered: bool },
+    Options {
+        options: Vec<IssueOption>,
+        ordered: bool,
+    },
 }
 
 /// A point in an issue's space.
@@ -187,7 +194,10 @@ impl Issue {
                 .unwrap_or_else(|| format!("option #{i}")),
             (Position::Scale(x), IssueKind::Scale { anchors }) => {
                 match anchors.iter().min_by(|a, b| {
-                    (a.at - x).abs().partial_cmp(&(b.at - x).abs()).unwrap_or(std::cmp::Ordering::Equal)
+                    (a.at - x)
+                        .abs()
+                        .partial_cmp(&(b.at - x).abs())
+                        .unwrap_or(std::cmp::Ordering::Equal)
                 }) {
                     Some(a) if (a.at - x).abs() < 1e-9 => format!("{x} ({})", a.label),
                     Some(a) => format!("{x} (near {}: {})", a.at, a.label),
@@ -273,7 +283,9 @@ impl Scenario {
         self.issues.iter().position(|i| i.id == id)
     }
     pub fn stance(&self, actor: usize, issue: usize) -> Option<&Stance> {
-        self.stances.iter().find(|s| s.actor == actor && s.issue == issue)
+        self.stances
+            .iter()
+            .find(|s| s.actor == actor && s.issue == issue)
     }
     /// Stances on one issue.
     pub fn stances_on(&self, issue: usize) -> impl Iterator<Item = &Stance> {
