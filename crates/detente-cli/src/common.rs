@@ -71,7 +71,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
 /// A table in the house style (UTF-8 borders, dynamic width).
 pub fn table() -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     t
 }
