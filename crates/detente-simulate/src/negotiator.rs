@@ -55,8 +55,8 @@ pub enum Strategy {
     /// probability `p`.
     Random { p: f64 },
     /// Complete-information Nash seeker: concedes in time (exponent `e`) from its best
-    /// outcome to its utility at the Nash point, each time offering the outcome with the
-    /// largest Nash product among those meeting its target.
+    /// outcome to its utility at the Nash point (reached at 90% of the time, then held), each
+    /// time offering the outcome with the largest Nash product among those meeting its target.
     Nash { e: f64 },
     /// Time-based target (exponent `e`) plus a frequency model of each opponent learnt from
     /// its offers; among the `window` outcomes just above the target it offers the one the
@@ -410,6 +410,9 @@ impl Negotiator for RandomNegotiator {
     }
 }
 
+/// Relative time at which the Nash seeker's target reaches its Nash-point utility.
+const NASH_BY: f64 = 0.9;
+
 struct NashSeeker {
     e: f64,
 }
@@ -421,7 +424,10 @@ impl NashSeeker {
             Some(o) => p.utility(o),
             None => p.worst().unwrap_or(f64::INFINITY),
         };
-        aspiration(cx.time, self.e, floor, p.best().unwrap_or(floor).max(floor))
+        // It reaches the Nash point at 90% of the time and holds there, so that two Nash
+        // seekers both stand at the point before the deadline.
+        let t = (cx.time / NASH_BY).min(1.0);
+        aspiration(t, self.e, floor, p.best().unwrap_or(floor).max(floor))
     }
 }
 
