@@ -1,1 +1,4 @@
-//! detente-extract: being built (see ARCHITECTURE.md).
+//! detente-extract: from news articles to a draft scenario.
+pub mod gazetteer;
+pub mod input;
+pub mod text;
