@@ -32,15 +32,35 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, workers: usize, token: Option<String>, allowed_hosts: Vec<String>) -> Arc<Self> {
-        Arc::new(AppState { store, jobs: Arc::new(Jobs::new(workers)), token, allowed_hosts, cache: Mutex::new(HashMap::new()) })
+    pub fn new(
+        store: Arc<Store>,
+        workers: usize,
+        token: Option<String>,
+        allowed_hosts: Vec<String>,
+    ) -> Arc<Self> {
+        Arc::new(AppState {
+            store,
+            jobs: Arc::new(Jobs::new(workers)),
+            token,
+            allowed_hosts,
+            cache: Mutex::new(HashMap::new()),
+        })
     }
 
     /// A stored revision, loaded (revisions never change, so the cache never goes stale).
-    fn loaded(&self, id: i64, revision: Option<i64>) -> Result<(Arc<LoadedBundle>, crate::store::Revision), ApiError> {
+    fn loaded(
+        &self,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<(Arc<LoadedBundle>, crate::store::Revision), ApiError> {
         let rev = self.store.revision(id, revision)?;
         let key = (id, rev.revision);
-        if let Some(l) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(l) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Ok((l.clone(), rev));
         }
         let l = Arc::new(load::load_bundle(&Bundle {
@@ -66,7 +86,10 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError { status, body: json!({ "error": message.into() }) }
+        ApiError {
+            status,
+            body: json!({ "error": message.into() }),
+        }
     }
     fn bad(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
@@ -78,7 +101,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, m),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
-            StoreError::Db(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("database error: {e}")),
+            StoreError::Db(e) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("database error: {e}"),
+            ),
         }
     }
 }
@@ -92,10 +118,15 @@ impl IntoResponse for ApiError {
 type ApiResult<T> = Result<T, ApiError>;
 
 /// Run blocking store work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("internal error: {e}"))))
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error: {e}"),
+        ))
+    })
 }
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
@@ -118,12 +149,29 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/runs/{run}", get(get_run).delete(cancel_run))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
-        .route("/", get(|| async { page("text/html; charset=utf-8", INDEX_HTML) }))
-        .route("/assets/app.js", get(|| async { page("text/javascript; charset=utf-8", APP_JS) }))
-        .route("/assets/app.css", get(|| async { page("text/css; charset=utf-8", APP_CSS) }))
-        .route("/api/openapi.json", get(|| async { page("application/json", OPENAPI) }))
+        .route(
+            "/",
+            get(|| async { page("text/html; charset=utf-8", INDEX_HTML) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { page("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/assets/app.css",
+            get(|| async { page("text/css; charset=utf-8", APP_CSS) }),
+        )
+        .route(
+            "/api/openapi.json",
+            get(|| async { page("application/json", OPENAPI) }),
+        )
         .nest("/api", api)
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint; see /api/openapi.json") })
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no such page or endpoint; see /api/openapi.json",
+            )
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -131,7 +179,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 fn page(content_type: &'static str, body: &'static str) -> Response {
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r
 }
 
@@ -139,26 +188,54 @@ fn page(content_type: &'static str, body: &'static str) -> Response {
 /// (against CSRF from other sites; CORS is off, so no cross-origin reads either), security
 /// headers on every answer.
 async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
-    if !st.allowed_hosts.is_empty() && !st.allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
-        return ApiError::new(StatusCode::MISDIRECTED_REQUEST, format!("unexpected Host `{host}`")).into_response();
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if !st.allowed_hosts.is_empty()
+        && !st
+            .allowed_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&host))
+    {
+        return ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!("unexpected Host `{host}`"),
+        )
+        .into_response();
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
-        if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-            let same = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host.as_str());
+        if let Some(origin) = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+        {
+            let same = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(host.as_str());
             if !same {
-                return ApiError::new(StatusCode::FORBIDDEN, "cross-origin requests are refused").into_response();
+                return ApiError::new(StatusCode::FORBIDDEN, "cross-origin requests are refused")
+                    .into_response();
             }
         }
     }
     let mut r = next.run(req).await;
     let h = r.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -176,9 +253,13 @@ async fn require_token(State(st): State<Arc<AppState>>, req: Request, next: Next
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
-            let mut r = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong token: send `Authorization: Bearer <token>`")
-                .into_response();
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            let mut r = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong token: send `Authorization: Bearer <token>`",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return r;
         }
     }
@@ -209,36 +290,68 @@ async fn list_scenarios(State(st): State<Arc<AppState>>) -> ApiResult<Json<Value
 /// `{"scenario": "<text>", "file_name": "x.toml", "sources": {"<path>": "<text>"}}`.
 fn parse_upload(body: &[u8], name: Option<&str>) -> ApiResult<Bundle> {
     let text = std::str::from_utf8(body).map_err(|e| {
-        ApiError::bad(format!("the body is not UTF-8 (bad byte at {}); send the scenario as UTF-8 text", e.valid_up_to()))
+        ApiError::bad(format!(
+            "the body is not UTF-8 (bad byte at {}); send the scenario as UTF-8 text",
+            e.valid_up_to()
+        ))
     })?;
     if text.trim().is_empty() {
-        return Err(ApiError::bad("empty body: send a scenario (TOML or JSON) or a bundle"));
+        return Err(ApiError::bad(
+            "empty body: send a scenario (TOML or JSON) or a bundle",
+        ));
     }
     if text.trim_start().starts_with('{') {
         if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) {
             if let Some(Value::String(s)) = m.get("scenario") {
-                let file_name = m.get("file_name").and_then(Value::as_str).or(name).unwrap_or("scenario.toml");
+                let file_name = m
+                    .get("file_name")
+                    .and_then(Value::as_str)
+                    .or(name)
+                    .unwrap_or("scenario.toml");
                 let mut sources = BTreeMap::new();
                 match m.get("sources") {
                     None | Some(Value::Null) => {}
                     Some(Value::Object(src)) => {
                         for (k, v) in src {
-                            let t = v.as_str().ok_or_else(|| ApiError::bad(format!("bundle source `{k}` must be a string")))?;
+                            let t = v.as_str().ok_or_else(|| {
+                                ApiError::bad(format!("bundle source `{k}` must be a string"))
+                            })?;
                             sources.insert(k.clone(), t.to_string());
                         }
                     }
-                    Some(_) => return Err(ApiError::bad("bundle `sources` must be an object {path: text}")),
+                    Some(_) => {
+                        return Err(ApiError::bad(
+                            "bundle `sources` must be an object {path: text}",
+                        ))
+                    }
                 }
-                return Ok(Bundle { text: s.clone(), file_name: file_name.to_string(), sources });
+                return Ok(Bundle {
+                    text: s.clone(),
+                    file_name: file_name.to_string(),
+                    sources,
+                });
             }
         }
     }
-    let default = if text.trim_start().starts_with('{') { "scenario.json" } else { "scenario.toml" };
-    Ok(Bundle { text: text.to_string(), file_name: name.unwrap_or(default).to_string(), sources: BTreeMap::new() })
+    let default = if text.trim_start().starts_with('{') {
+        "scenario.json"
+    } else {
+        "scenario.toml"
+    };
+    Ok(Bundle {
+        text: text.to_string(),
+        file_name: name.unwrap_or(default).to_string(),
+        sources: BTreeMap::new(),
+    })
 }
 
 fn invalid(l: &LoadedBundle) -> ApiError {
-    let diags: Vec<Value> = l.loaded.diagnostics.iter().map(load::diagnostic_json).collect();
+    let diags: Vec<Value> = l
+        .loaded
+        .diagnostics
+        .iter()
+        .map(load::diagnostic_json)
+        .collect();
     let n = l.loaded.errors().count();
     ApiError {
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -247,7 +360,11 @@ fn invalid(l: &LoadedBundle) -> ApiError {
 }
 
 fn warnings(l: &LoadedBundle) -> Vec<Value> {
-    l.loaded.diagnostics.iter().map(load::diagnostic_json).collect()
+    l.loaded
+        .diagnostics
+        .iter()
+        .map(load::diagnostic_json)
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -257,7 +374,11 @@ struct UploadQuery {
     message: Option<String>,
 }
 
-async fn create_scenario(State(st): State<Arc<AppState>>, Query(q): Query<UploadQuery>, body: Bytes) -> ApiResult<Response> {
+async fn create_scenario(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let bundle = parse_upload(&body, q.name.as_deref())?;
     blocking(move || {
         let l = load::load_bundle(&bundle);
@@ -274,7 +395,12 @@ async fn create_scenario(State(st): State<Arc<AppState>>, Query(q): Query<Upload
             sources: &l.sources,
         })?;
         let body = json!({ "id": id, "revision": revision, "warnings": warnings(&l) });
-        Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/scenarios/{id}"))], Json(body)).into_response())
+        Ok((
+            StatusCode::CREATED,
+            [(header::LOCATION, format!("/api/scenarios/{id}"))],
+            Json(body),
+        )
+            .into_response())
     })
     .await
 }
@@ -295,12 +421,24 @@ async fn put_scenario(
         if q.name.is_none() && bundle.file_name.starts_with("scenario.") {
             bundle.file_name = prev.file_name;
         }
-        save_revision(&st, id, q.base_revision, &bundle, q.message.as_deref().unwrap_or("uploaded"))
+        save_revision(
+            &st,
+            id,
+            q.base_revision,
+            &bundle,
+            q.message.as_deref().unwrap_or("uploaded"),
+        )
     })
     .await
 }
 
-fn save_revision(st: &AppState, id: i64, base: Option<i64>, bundle: &Bundle, message: &str) -> ApiResult<Response> {
+fn save_revision(
+    st: &AppState,
+    id: i64,
+    base: Option<i64>,
+    bundle: &Bundle,
+    message: &str,
+) -> ApiResult<Response> {
     let l = load::load_bundle(bundle);
     if !l.is_valid() {
         return Err(invalid(&l));
@@ -318,7 +456,8 @@ fn save_revision(st: &AppState, id: i64, base: Option<i64>, bundle: &Bundle, mes
             sources: &l.sources,
         },
     )?;
-    let body = json!({ "id": id, "revision": revision, "message": message, "warnings": warnings(&l) });
+    let body =
+        json!({ "id": id, "revision": revision, "message": message, "warnings": warnings(&l) });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -327,10 +466,18 @@ struct RevQuery {
     revision: Option<i64>,
 }
 
-async fn get_scenario(State(st): State<Arc<AppState>>, Path(id): Path<i64>, Query(q): Query<RevQuery>) -> ApiResult<Json<Value>> {
+async fn get_scenario(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Query(q): Query<RevQuery>,
+) -> ApiResult<Json<Value>> {
     blocking(move || {
         let (l, rev) = st.loaded(id, q.revision)?;
-        let latest = if q.revision.is_none() { rev.revision } else { st.store.revision(id, None)?.revision };
+        let latest = if q.revision.is_none() {
+            rev.revision
+        } else {
+            st.store.revision(id, None)?.revision
+        };
         let sources: Vec<Value> = l
             .loaded
             .scenario
@@ -359,7 +506,10 @@ async fn get_scenario(State(st): State<Arc<AppState>>, Path(id): Path<i64>, Quer
     .await
 }
 
-async fn list_revisions(State(st): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+async fn list_revisions(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let v = blocking(move || Ok(st.store.revisions(id)?)).await?;
     Ok(Json(json!({ "id": id, "revisions": v })))
 }
@@ -371,7 +521,11 @@ struct CompareQuery {
 }
 
 /// Stance-level differences between two revisions.
-async fn compare(State(st): State<Arc<AppState>>, Path(id): Path<i64>, Query(q): Query<CompareQuery>) -> ApiResult<Json<Value>> {
+async fn compare(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> ApiResult<Json<Value>> {
     blocking(move || {
         let (a, _) = st.loaded(id, Some(q.from))?;
         let (b, rb) = st.loaded(id, q.to)?;
@@ -414,13 +568,26 @@ struct EditBody {
 }
 
 /// Change one stance (salience and/or position) and save the result as a new revision.
-async fn edit_stance(State(st): State<Arc<AppState>>, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
-    let e: EditBody = serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad edit: {e}")))?;
+async fn edit_stance(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let e: EditBody =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad edit: {e}")))?;
     blocking(move || {
         let prev = st.store.revision(id, e.base_revision)?;
-        let syntax = if prev.syntax == "json" { detente_scenario::Syntax::Json } else { detente_scenario::Syntax::Toml };
+        let syntax = if prev.syntax == "json" {
+            detente_scenario::Syntax::Json
+        } else {
+            detente_scenario::Syntax::Toml
+        };
         let (text, what) = load::apply_edit(&prev.text, syntax, &e.edit).map_err(ApiError::bad)?;
-        let bundle = Bundle { text, file_name: prev.file_name.clone(), sources: prev.sources.clone() };
+        let bundle = Bundle {
+            text,
+            file_name: prev.file_name.clone(),
+            sources: prev.sources.clone(),
+        };
         save_revision(&st, id, Some(prev.revision), &bundle, &what)
     })
     .await
@@ -438,7 +605,12 @@ async fn get_source(
             .sources
             .iter()
             .position(|s| s.id == source)
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("revision {} has no source `{source}`", rev.revision)))?;
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!("revision {} has no source `{source}`", rev.revision),
+                )
+            })?;
         let s = &sc.sources[i];
         let text = l.source_text(i);
         // Every evidence quote drawn from this source, with the stance it supports.
@@ -468,22 +640,45 @@ struct RunBody {
     options: Value,
 }
 
-async fn create_run(State(st): State<Arc<AppState>>, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
-    let b: RunBody = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad(format!("bad run request: {e}; send {{\"analysis\": \"forecast\", \"options\": {{}}}}")))?;
+async fn create_run(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let b: RunBody = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad(format!(
+            "bad run request: {e}; send {{\"analysis\": \"forecast\", \"options\": {{}}}}"
+        ))
+    })?;
     let analysis = Analysis::parse(&b.analysis).map_err(ApiError::bad)?;
-    let options = if b.options.is_null() { json!({}) } else { b.options };
+    let options = if b.options.is_null() {
+        json!({})
+    } else {
+        b.options
+    };
     analyses::check_options(analysis, &options).map_err(ApiError::bad)?;
     let st2 = st.clone();
     let (run, revision, scenario) = blocking(move || {
         let (l, rev) = st2.loaded(id, b.revision)?;
-        let run = st2.store.create_run(id, rev.revision, analysis.name(), &options)?;
-        Ok((run, rev.revision, (Arc::new(l.loaded.scenario.clone()), options)))
+        let run = st2
+            .store
+            .create_run(id, rev.revision, analysis.name(), &options)?;
+        Ok((
+            run,
+            rev.revision,
+            (Arc::new(l.loaded.scenario.clone()), options),
+        ))
     })
     .await?;
-    st.jobs.spawn(st.store.clone(), run, analysis, scenario.0, scenario.1);
+    st.jobs
+        .spawn(st.store.clone(), run, analysis, scenario.0, scenario.1);
     let body = json!({ "run": run, "status": "queued", "scenario": id, "revision": revision });
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/api/runs/{run}"))], Json(body)).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, format!("/api/runs/{run}"))],
+        Json(body),
+    )
+        .into_response())
 }
 
 async fn list_runs(State(st): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult<Json<Value>> {

@@ -28,7 +28,11 @@ impl Progress {
     }
     /// Record the fraction done (clamped to 0–1).
     pub fn set(&self, fraction: f64) {
-        let f = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 };
+        let f = if fraction.is_finite() {
+            fraction.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         self.done.store(f.to_bits(), Ordering::Relaxed);
     }
     pub fn get(&self) -> f64 {
@@ -50,7 +54,10 @@ pub struct Jobs {
 
 impl Jobs {
     pub fn new(workers: usize) -> Self {
-        Jobs { slots: Arc::new(Semaphore::new(workers.max(1))), live: Mutex::new(HashMap::new()) }
+        Jobs {
+            slots: Arc::new(Semaphore::new(workers.max(1))),
+            live: Mutex::new(HashMap::new()),
+        }
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Progress>>> {
@@ -93,7 +100,10 @@ impl Jobs {
                     }));
                     let r = match r {
                         Ok(r) => r,
-                        Err(_) => Err("the analysis failed unexpectedly (panic); this is a bug".to_string()),
+                        Err(_) => {
+                            Err("the analysis failed unexpectedly (panic); this is a bug"
+                                .to_string())
+                        }
                     };
                     if !p.is_cancelled() {
                         let _ = st.finish_run(run, r.as_ref().map_err(String::as_str));

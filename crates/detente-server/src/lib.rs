@@ -65,19 +65,31 @@ pub fn import_file(store: &store::Store, path: &Path) -> Result<Imported, ServeE
         let msgs: Vec<String> = loaded.errors().map(|d| d.render(false)).collect();
         return Err(ServeError::BadInput(msgs.join("\n")));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| ServeError::BadInput(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ServeError::BadInput(format!("{}: {e}", path.display())))?;
     let mut sources = std::collections::BTreeMap::new();
     for s in &loaded.scenario.sources {
         if let Some(t) = &s.text {
             sources.insert(s.path.clone(), t.clone());
         }
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let bundle = load::Bundle { text: text.clone(), file_name: name, sources };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bundle = load::Bundle {
+        text: text.clone(),
+        file_name: name,
+        sources,
+    };
     let lb = load::load_bundle(&bundle);
     if !lb.is_valid() {
         let msgs: Vec<String> = lb.loaded.errors().map(|d| d.render(false)).collect();
-        return Err(ServeError::BadInput(format!("{}: {}", path.display(), msgs.join("\n"))));
+        return Err(ServeError::BadInput(format!(
+            "{}: {}",
+            path.display(),
+            msgs.join("\n")
+        )));
     }
     let title = lb.loaded.scenario.meta.title.clone();
     let db = |e: store::StoreError| ServeError::Failure(e.to_string());
@@ -86,7 +98,12 @@ pub fn import_file(store: &store::Store, path: &Path) -> Result<Imported, ServeE
         .map_err(db)?
         .into_iter()
         .filter(|s| s.title == title)
-        .find_map(|s| store.revision(s.id, None).ok().filter(|r| r.file_name == lb.file_name));
+        .find_map(|s| {
+            store
+                .revision(s.id, None)
+                .ok()
+                .filter(|r| r.file_name == lb.file_name)
+        });
     let rev = store::NewRevision {
         syntax: lb.syntax_name(),
         file_name: &lb.file_name,
@@ -96,23 +113,39 @@ pub fn import_file(store: &store::Store, path: &Path) -> Result<Imported, ServeE
         sources: &lb.sources,
     };
     match existing {
-        Some(r) if r.text == text && r.sources == lb.sources => {
-            Ok(Imported { path: path.into(), id: r.scenario_id, revision: r.revision, new_revision: false })
-        }
+        Some(r) if r.text == text && r.sources == lb.sources => Ok(Imported {
+            path: path.into(),
+            id: r.scenario_id,
+            revision: r.revision,
+            new_revision: false,
+        }),
         Some(r) => {
             let revision = store.add_revision(r.scenario_id, None, rev).map_err(db)?;
-            Ok(Imported { path: path.into(), id: r.scenario_id, revision, new_revision: true })
+            Ok(Imported {
+                path: path.into(),
+                id: r.scenario_id,
+                revision,
+                new_revision: true,
+            })
         }
         None => {
             let (id, revision) = store.create_scenario(rev).map_err(db)?;
-            Ok(Imported { path: path.into(), id, revision, new_revision: true })
+            Ok(Imported {
+                path: path.into(),
+                id,
+                revision,
+                new_revision: true,
+            })
         }
     }
 }
 
 /// Open the store, import files, bind, and serve until Ctrl-C. `on_ready` is called with the
 /// bound address (the port may have been 0) and the imports, before requests are served.
-pub fn serve(config: Config, on_ready: impl FnOnce(SocketAddr, &[Imported], usize)) -> Result<(), ServeError> {
+pub fn serve(
+    config: Config,
+    on_ready: impl FnOnce(SocketAddr, &[Imported], usize),
+) -> Result<(), ServeError> {
     let loopback = config.addr.ip().is_loopback();
     if !loopback && config.token.as_deref().is_none_or(str::is_empty) {
         return Err(ServeError::BadInput(format!(
@@ -123,11 +156,17 @@ pub fn serve(config: Config, on_ready: impl FnOnce(SocketAddr, &[Imported], usiz
     }
     if let Some(t) = &config.token {
         if t.len() < 16 {
-            return Err(ServeError::BadInput("the token is too short: use at least 16 characters".into()));
+            return Err(ServeError::BadInput(
+                "the token is too short: use at least 16 characters".into(),
+            ));
         }
     }
-    let (store, interrupted) = store::Store::open(&config.db)
-        .map_err(|e| ServeError::Failure(format!("{}: cannot open the database: {e}", config.db.display())))?;
+    let (store, interrupted) = store::Store::open(&config.db).map_err(|e| {
+        ServeError::Failure(format!(
+            "{}: cannot open the database: {e}",
+            config.db.display()
+        ))
+    })?;
     let store = Arc::new(store);
     let mut imported = Vec::new();
     for p in &config.imports {
@@ -141,10 +180,16 @@ pub fn serve(config: Config, on_ready: impl FnOnce(SocketAddr, &[Imported], usiz
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| ServeError::Failure(format!("cannot listen on {}: {e}", config.addr)))?;
-        let local = listener.local_addr().map_err(|e| ServeError::Failure(e.to_string()))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| ServeError::Failure(e.to_string()))?;
         let hosts = if loopback {
             let p = local.port();
-            vec![format!("127.0.0.1:{p}"), format!("localhost:{p}"), format!("[::1]:{p}")]
+            vec![
+                format!("127.0.0.1:{p}"),
+                format!("localhost:{p}"),
+                format!("[::1]:{p}"),
+            ]
         } else {
             Vec::new()
         };

@@ -47,7 +47,9 @@ impl LoadedBundle {
     /// The text of source `i` (by index in `scenario.sources`).
     pub fn source_text(&self, i: usize) -> Option<&str> {
         let s = self.loaded.scenario.sources.get(i)?;
-        s.text.as_deref().or_else(|| self.sources.get(&s.path).map(String::as_str))
+        s.text
+            .as_deref()
+            .or_else(|| self.sources.get(&s.path).map(String::as_str))
     }
 }
 
@@ -64,7 +66,11 @@ pub fn clean_file_name(name: &str, text: &str) -> String {
     }
     let lower = s.to_ascii_lowercase();
     if !(lower.ends_with(".toml") || lower.ends_with(".json")) {
-        let ext = if text.trim_start().starts_with('{') { "json" } else { "toml" };
+        let ext = if text.trim_start().starts_with('{') {
+            "json"
+        } else {
+            "toml"
+        };
         if s.is_empty() {
             s = "scenario".into();
         }
@@ -90,7 +96,11 @@ fn declared_paths(text: &str, syntax: Syntax) -> Option<Vec<String>> {
                 }
                 Some(toml_edit::Item::Value(toml_edit::Value::Array(a))) => {
                     for v in a.iter() {
-                        if let Some(p) = v.as_inline_table().and_then(|t| t.get("path")).and_then(|p| p.as_str()) {
+                        if let Some(p) = v
+                            .as_inline_table()
+                            .and_then(|t| t.get("path"))
+                            .and_then(|p| p.as_str())
+                        {
                             out.push(p.to_string());
                         }
                     }
@@ -101,7 +111,8 @@ fn declared_paths(text: &str, syntax: Syntax) -> Option<Vec<String>> {
         }
         Syntax::Json => {
             let v: serde_json::Value =
-                jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default()).ok()?;
+                jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default())
+                    .ok()?;
             let mut out = Vec::new();
             if let Some(a) = v.get("sources").and_then(|s| s.as_array()) {
                 for s in a {
@@ -179,7 +190,13 @@ pub fn load_bundle(bundle: &Bundle) -> LoadedBundle {
     };
     let sandbox = match tempfile::Builder::new().prefix("detente-load-").tempdir() {
         Ok(d) => d,
-        Err(e) => return fail(format!("server cannot create a temporary directory: {e}"), None, None),
+        Err(e) => {
+            return fail(
+                format!("server cannot create a temporary directory: {e}"),
+                None,
+                None,
+            )
+        }
     };
     let declared = declared_paths(&bundle.text, syntax);
     let mut kept = BTreeMap::new();
@@ -240,7 +257,12 @@ pub fn load_bundle(bundle: &Bundle) -> LoadedBundle {
     for s in &mut loaded.scenario.sources {
         s.resolved_path = PathBuf::from(&s.path);
     }
-    LoadedBundle { loaded, syntax, sources: kept, file_name }
+    LoadedBundle {
+        loaded,
+        syntax,
+        sources: kept,
+        file_name,
+    }
 }
 
 /// A change to one stance, as sent by the editor.
@@ -255,7 +277,11 @@ pub struct StanceEdit {
 
 /// Apply a stance edit to the scenario text, keeping its formatting (TOML) or re-printing it
 /// (JSON, where comments are lost). Returns the new text and a one-line description.
-pub fn apply_edit(text: &str, syntax: Syntax, edit: &StanceEdit) -> Result<(String, String), String> {
+pub fn apply_edit(
+    text: &str,
+    syntax: Syntax,
+    edit: &StanceEdit,
+) -> Result<(String, String), String> {
     if edit.salience.is_none() && edit.position.is_none() {
         return Err("nothing to change: give `salience` and/or `position`".into());
     }
@@ -267,7 +293,9 @@ pub fn apply_edit(text: &str, syntax: Syntax, edit: &StanceEdit) -> Result<(Stri
     let mut what = Vec::new();
     match syntax {
         Syntax::Toml => {
-            let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| format!("scenario does not parse: {e}"))?;
+            let mut doc: toml_edit::DocumentMut = text
+                .parse()
+                .map_err(|e| format!("scenario does not parse: {e}"))?;
             let stances = doc
                 .get_mut("stances")
                 .and_then(|s| s.as_array_of_tables_mut())
@@ -280,21 +308,32 @@ pub fn apply_edit(text: &str, syntax: Syntax, edit: &StanceEdit) -> Result<(Stri
                 })
                 .ok_or_else(|| format!("no stance of `{}` on `{}`", edit.actor, edit.issue))?;
             if let Some(s) = edit.salience {
-                let old = t.get("salience").map(|v| v.to_string().trim().to_string()).unwrap_or("unset".into());
+                let old = t
+                    .get("salience")
+                    .map(|v| v.to_string().trim().to_string())
+                    .unwrap_or("unset".into());
                 t["salience"] = toml_edit::value(toml_number(s));
                 what.push(format!("salience {old} → {}", fmt_num(s)));
             }
             if let Some(p) = &edit.position {
-                let old = t.get("position").map(|v| v.to_string().trim().to_string()).unwrap_or("unset".into());
+                let old = t
+                    .get("position")
+                    .map(|v| v.to_string().trim().to_string())
+                    .unwrap_or("unset".into());
                 let v = match p {
-                    serde_json::Value::Number(n) => toml_number(n.as_f64().ok_or("position is not a number")?),
+                    serde_json::Value::Number(n) => {
+                        toml_number(n.as_f64().ok_or("position is not a number")?)
+                    }
                     serde_json::Value::String(s) => toml_edit::Value::from(s.as_str()),
                     _ => return Err("position must be a number or an option id".into()),
                 };
                 t["position"] = toml_edit::value(v);
                 what.push(format!("position {old} → {p}"));
             }
-            Ok((doc.to_string(), format!("{}/{}: {}", edit.actor, edit.issue, what.join(", "))))
+            Ok((
+                doc.to_string(),
+                format!("{}/{}: {}", edit.actor, edit.issue, what.join(", ")),
+            ))
         }
         Syntax::Json => {
             let mut v: serde_json::Value =
@@ -312,17 +351,26 @@ pub fn apply_edit(text: &str, syntax: Syntax, edit: &StanceEdit) -> Result<(Stri
                 .ok_or_else(|| format!("no stance of `{}` on `{}`", edit.actor, edit.issue))?;
             let obj = st.as_object_mut().ok_or("stance is not an object")?;
             if let Some(s) = edit.salience {
-                let old = obj.get("salience").map(|x| x.to_string()).unwrap_or("unset".into());
+                let old = obj
+                    .get("salience")
+                    .map(|x| x.to_string())
+                    .unwrap_or("unset".into());
                 obj.insert("salience".into(), serde_json::json!(s));
                 what.push(format!("salience {old} → {}", fmt_num(s)));
             }
             if let Some(p) = &edit.position {
-                let old = obj.get("position").map(|x| x.to_string()).unwrap_or("unset".into());
+                let old = obj
+                    .get("position")
+                    .map(|x| x.to_string())
+                    .unwrap_or("unset".into());
                 obj.insert("position".into(), p.clone());
                 what.push(format!("position {old} → {p}"));
             }
             let out = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-            Ok((out, format!("{}/{}: {}", edit.actor, edit.issue, what.join(", "))))
+            Ok((
+                out,
+                format!("{}/{}: {}", edit.actor, edit.issue, what.join(", ")),
+            ))
         }
     }
 }
@@ -370,7 +418,10 @@ mod tests {
 
     #[test]
     fn normalise_counts_climbs_and_refuses_absolute() {
-        assert_eq!(normalise("../data/a.txt"), Some((vec!["data".into(), "a.txt".into()], 1)));
+        assert_eq!(
+            normalise("../data/a.txt"),
+            Some((vec!["data".into(), "a.txt".into()], 1))
+        );
         assert_eq!(normalise("a/../../b.txt"), Some((vec!["b.txt".into()], 1)));
         assert_eq!(normalise("x/./y.txt").unwrap().1, 0);
         assert_eq!(normalise("/etc/passwd"), None);
@@ -379,16 +430,26 @@ mod tests {
     #[test]
     fn declared_paths_from_toml_and_json() {
         let t = "[[sources]]\nid = \"a\"\ntitle = \"A\"\npath = \"../x/a.txt\"\n";
-        assert_eq!(declared_paths(t, Syntax::Toml), Some(vec!["../x/a.txt".to_string()]));
+        assert_eq!(
+            declared_paths(t, Syntax::Toml),
+            Some(vec!["../x/a.txt".to_string()])
+        );
         let j = "{ // c\n \"sources\": [{\"id\": \"a\", \"path\": \"b.txt\",},] }";
-        assert_eq!(declared_paths(j, Syntax::Json), Some(vec!["b.txt".to_string()]));
+        assert_eq!(
+            declared_paths(j, Syntax::Json),
+            Some(vec!["b.txt".to_string()])
+        );
         assert_eq!(declared_paths("[[", Syntax::Toml), None);
     }
 
     #[test]
     fn absolute_source_paths_are_refused_with_a_location() {
         let text = "[scenario]\ntitle = \"t\"\n[[sources]]\nid = \"a\"\ntitle = \"A\"\npath = \"/etc/passwd\"\n";
-        let b = Bundle { text: text.into(), file_name: "s.toml".into(), sources: BTreeMap::new() };
+        let b = Bundle {
+            text: text.into(),
+            file_name: "s.toml".into(),
+            sources: BTreeMap::new(),
+        };
         let l = load_bundle(&b);
         assert!(!l.is_valid());
         let d = &l.loaded.diagnostics[0];
@@ -399,15 +460,30 @@ mod tests {
     #[test]
     fn toml_edit_keeps_formatting() {
         let text = "# top comment\n[[stances]]\nactor = \"a\"  # who\nissue = \"i\"\nsalience = 90\n\n[[stances]]\nactor = \"b\"\nissue = \"i\"\nsalience = 10\n";
-        let e = StanceEdit { actor: "b".into(), issue: "i".into(), salience: Some(55.0), position: None };
+        let e = StanceEdit {
+            actor: "b".into(),
+            issue: "i".into(),
+            salience: Some(55.0),
+            position: None,
+        };
         let (out, what) = apply_edit(text, Syntax::Toml, &e).unwrap();
         assert!(out.contains("# top comment") && out.contains("# who"));
         assert!(out.contains("salience = 55\n"), "{out}");
         assert!(out.contains("salience = 90"));
         assert_eq!(what, "b/i: salience 10 → 55");
-        let bad = StanceEdit { actor: "zz".into(), issue: "i".into(), salience: Some(1.0), position: None };
+        let bad = StanceEdit {
+            actor: "zz".into(),
+            issue: "i".into(),
+            salience: Some(1.0),
+            position: None,
+        };
         assert!(apply_edit(text, Syntax::Toml, &bad).is_err());
-        let out_of_range = StanceEdit { actor: "a".into(), issue: "i".into(), salience: Some(101.0), position: None };
+        let out_of_range = StanceEdit {
+            actor: "a".into(),
+            issue: "i".into(),
+            salience: Some(101.0),
+            position: None,
+        };
         assert!(apply_edit(text, Syntax::Toml, &out_of_range).is_err());
     }
 }

@@ -211,7 +211,12 @@ impl Store {
             ),
             [],
         )?;
-        Ok((Store { conn: Mutex::new(conn) }, n))
+        Ok((
+            Store {
+                conn: Mutex::new(conn),
+            },
+            n,
+        ))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -224,7 +229,10 @@ impl Store {
     pub fn create_scenario(&self, rev: NewRevision<'_>) -> StoreResult<(i64, i64)> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("INSERT INTO scenarios(title) VALUES (?1)", params![rev.title])?;
+        tx.execute(
+            "INSERT INTO scenarios(title) VALUES (?1)",
+            params![rev.title],
+        )?;
         let id = tx.last_insert_rowid();
         insert_revision(&tx, id, 1, &rev)?;
         tx.commit()?;
@@ -233,11 +241,20 @@ impl Store {
 
     /// Add a revision to an existing scenario. With `base`, fail with `Conflict` unless the
     /// latest revision is `base` (optimistic concurrency for editors).
-    pub fn add_revision(&self, id: i64, base: Option<i64>, rev: NewRevision<'_>) -> StoreResult<i64> {
+    pub fn add_revision(
+        &self,
+        id: i64,
+        base: Option<i64>,
+        rev: NewRevision<'_>,
+    ) -> StoreResult<i64> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let latest: Option<i64> = tx
-            .query_row("SELECT MAX(revision) FROM revisions WHERE scenario_id=?1", params![id], |r| r.get(0))
+            .query_row(
+                "SELECT MAX(revision) FROM revisions WHERE scenario_id=?1",
+                params![id],
+                |r| r.get(0),
+            )
             .optional()?
             .flatten();
         let Some(latest) = latest else {
@@ -252,7 +269,10 @@ impl Store {
         }
         let next = latest + 1;
         insert_revision(&tx, id, next, &rev)?;
-        tx.execute("UPDATE scenarios SET title=?2 WHERE id=?1", params![id, rev.title])?;
+        tx.execute(
+            "UPDATE scenarios SET title=?2 WHERE id=?1",
+            params![id, rev.title],
+        )?;
         tx.commit()?;
         Ok(next)
     }
@@ -339,7 +359,13 @@ impl Store {
     }
 
     /// Record a new run as `queued`.
-    pub fn create_run(&self, id: i64, revision: i64, analysis: &str, options: &serde_json::Value) -> StoreResult<i64> {
+    pub fn create_run(
+        &self,
+        id: i64,
+        revision: i64,
+        analysis: &str,
+        options: &serde_json::Value,
+    ) -> StoreResult<i64> {
         let conn = self.lock();
         conn.execute(
             "INSERT INTO runs(scenario_id, revision, analysis, options, status) VALUES (?1, ?2, ?3, ?4, 'queued')",
@@ -361,13 +387,20 @@ impl Store {
     /// Store the progress (0–1) of a running run.
     pub fn set_progress(&self, run: i64, progress: f64) -> StoreResult<()> {
         let conn = self.lock();
-        conn.execute("UPDATE runs SET progress=?2 WHERE id=?1 AND status='running'", params![run, progress])?;
+        conn.execute(
+            "UPDATE runs SET progress=?2 WHERE id=?1 AND status='running'",
+            params![run, progress],
+        )?;
         Ok(())
     }
 
     /// Finish a run that is still running: `done` with a result or `failed` with an error.
     /// False when the run was cancelled meanwhile (the result is then dropped).
-    pub fn finish_run(&self, run: i64, outcome: Result<&serde_json::Value, &str>) -> StoreResult<bool> {
+    pub fn finish_run(
+        &self,
+        run: i64,
+        outcome: Result<&serde_json::Value, &str>,
+    ) -> StoreResult<bool> {
         let conn = self.lock();
         let n = match outcome {
             Ok(result) => conn.execute(
@@ -398,8 +431,11 @@ impl Store {
             params![run],
         )?;
         if n == 0 {
-            let exists: Option<i64> =
-                conn.query_row("SELECT id FROM runs WHERE id=?1", params![run], |r| r.get(0)).optional()?;
+            let exists: Option<i64> = conn
+                .query_row("SELECT id FROM runs WHERE id=?1", params![run], |r| {
+                    r.get(0)
+                })
+                .optional()?;
             if exists.is_none() {
                 return Err(StoreError::NotFound(format!("no run {run}")));
             }
@@ -427,7 +463,9 @@ impl Store {
             "SELECT id, scenario_id, revision, analysis, options, status, progress, created_at, started_at, \
              finished_at, error, NULL FROM runs WHERE scenario_id=?1 ORDER BY id DESC LIMIT ?2",
         )?;
-        let v = st.query_map(params![id, limit], row_to_run)?.collect::<Result<Vec<_>, _>>()?;
+        let v = st
+            .query_map(params![id, limit], row_to_run)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(v)
     }
 
@@ -448,7 +486,12 @@ pub struct NewRevision<'a> {
     pub sources: &'a BTreeMap<String, String>,
 }
 
-fn insert_revision(tx: &rusqlite::Transaction<'_>, id: i64, revision: i64, rev: &NewRevision<'_>) -> rusqlite::Result<()> {
+fn insert_revision(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    revision: i64,
+    rev: &NewRevision<'_>,
+) -> rusqlite::Result<()> {
     let sources = serde_json::to_string(rev.sources).unwrap_or_else(|_| "{}".into());
     tx.execute(
         "INSERT INTO revisions(scenario_id, revision, syntax, file_name, title, message, text, sources) \
@@ -483,7 +526,14 @@ mod tests {
     use super::*;
 
     fn rev<'a>(text: &'a str, sources: &'a BTreeMap<String, String>) -> NewRevision<'a> {
-        NewRevision { syntax: "toml", file_name: "a.toml", title: "T", message: None, text, sources }
+        NewRevision {
+            syntax: "toml",
+            file_name: "a.toml",
+            title: "T",
+            message: None,
+            text,
+            sources,
+        }
     }
 
     #[test]
@@ -494,13 +544,22 @@ mod tests {
         assert_eq!(r1, 1);
         let r2 = s.add_revision(id, None, rev("two", &src)).unwrap();
         assert_eq!(r2, 2);
-        assert!(matches!(s.add_revision(id, Some(1), rev("three", &src)), Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            s.add_revision(id, Some(1), rev("three", &src)),
+            Err(StoreError::Conflict(_))
+        ));
         assert_eq!(s.revision(id, Some(1)).unwrap().text, "one");
         assert_eq!(s.revision(id, None).unwrap().text, "two");
         assert_eq!(s.revision(id, None).unwrap().sources["a.txt"], "hello");
         assert_eq!(s.revisions(id).unwrap().len(), 2);
-        assert!(matches!(s.revision(id, Some(9)), Err(StoreError::NotFound(_))));
-        assert!(matches!(s.add_revision(99, None, rev("x", &src)), Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.revision(id, Some(9)),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            s.add_revision(99, None, rev("x", &src)),
+            Err(StoreError::NotFound(_))
+        ));
     }
 
     #[test]
@@ -508,7 +567,9 @@ mod tests {
         let (s, _) = Store::open_in_memory().unwrap();
         let src = BTreeMap::new();
         let (id, r) = s.create_scenario(rev("one", &src)).unwrap();
-        let run = s.create_run(id, r, "forecast", &serde_json::json!({"seed": 1})).unwrap();
+        let run = s
+            .create_run(id, r, "forecast", &serde_json::json!({"seed": 1}))
+            .unwrap();
         assert_eq!(s.run(run, false).unwrap().status, RunStatus::Queued);
         assert!(s.start_run(run).unwrap());
         assert!(s.cancel_run(run).unwrap());
@@ -529,8 +590,12 @@ mod tests {
         let (run_a, run_b) = {
             let (s, _) = Store::open(&path).unwrap();
             let (id, r) = s.create_scenario(rev("one", &src)).unwrap();
-            let a = s.create_run(id, r, "forecast", &serde_json::json!({})).unwrap();
-            let b = s.create_run(id, r, "forecast", &serde_json::json!({})).unwrap();
+            let a = s
+                .create_run(id, r, "forecast", &serde_json::json!({}))
+                .unwrap();
+            let b = s
+                .create_run(id, r, "forecast", &serde_json::json!({}))
+                .unwrap();
             s.start_run(a).unwrap();
             s.start_run(b).unwrap();
             s.finish_run(b, Ok(&serde_json::json!({"x": 1}))).unwrap();
