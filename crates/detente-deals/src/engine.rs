@@ -1,0 +1,565 @@
+//! The streaming pass over the outcome space.
+//!
+//! The space is cut into chunks of consecutive package indices; rayon processes chunks in
+//! parallel and the per-chunk [`Partial`]s are merged. Inside a chunk an odometer walks the
+//! packages; per-party utilities, red-line masks and relaxation distances are kept as prefix
+//! sums over the issues, so a step costs O(parties) amortised. Every merge is an exact set or
+//! count operation with index tie-breaks, so the result is the same for any thread count.
+
+// Index loops over fixed-size [f64; P] arrays read better (and vectorise) in the hot path.
+#![allow(clippy::needless_range_loop)]
+
+use crate::skyline::{self, PointSet};
+use crate::Criterion;
+use detente_space::Domain;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Utilities are compared on a grid of 2^-40 (≈ 9.1e-13) so that packages whose utilities are
+/// mathematically equal but differ by floating-point rounding count as equal.
+pub(crate) const QUANTUM: f64 = (1u64 << 40) as f64;
+
+#[inline]
+pub(crate) fn quantise(u: f64) -> i64 {
+    (u * QUANTUM).round() as i64
+}
+
+/// Tolerance for "at or above the reservation value".
+pub(crate) const RES_EPS: f64 = 1e-12;
+
+/// Everything the hot loop needs, flattened.
+pub(crate) struct Ctx {
+    pub p: usize,
+    pub n_issues: usize,
+    pub sizes: Vec<u32>,
+    /// Offset of issue i's values in the flattened per-value tables.
+    pub offs: Vec<usize>,
+    /// `wv[(offs[i] + v) * p + party]` = weight · value.
+    pub wv: Vec<f64>,
+    /// `rej[offs[i] + v]`: bit `party` set when that party's red line rejects the value.
+    pub rej: Vec<u64>,
+    /// `dist[offs[i] + v]`: Σ over rejecting parties of how far their red line must move.
+    pub dist: Vec<f64>,
+    /// Per (party, value): how far that party's red line must move to accept the value.
+    pub party_dist: Vec<f64>,
+    pub res: Vec<f64>,
+    pub cap: Vec<bool>,
+    /// Disagreement point.
+    pub d: Vec<f64>,
+    pub criterion: Criterion,
+    pub top: usize,
+    pub relax_k: usize,
+}
+
+impl Ctx {
+    #[inline]
+    pub fn score<const P: usize>(&self, u: &[f64; P]) -> f64 {
+        match self.criterion {
+            Criterion::Nash => {
+                let mut s = 1.0;
+                for k in 0..P {
+                    s *= (u[k] - self.d[k]).max(0.0);
+                }
+                s
+            }
+            Criterion::Welfare => u.iter().sum(),
+            Criterion::Egalitarian => {
+                let mut m = f64::INFINITY;
+                for k in 0..P {
+                    m = m.min(u[k] - self.d[k]);
+                }
+                m
+            }
+        }
+    }
+}
+
+/// A candidate relaxation: the red-line moves one package needs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RelaxCand {
+    pub actors: u32,
+    /// Quantised total distance (for exact comparisons).
+    pub qdist: i64,
+    /// (party, issue, value) moves, sorted.
+    pub moves: Vec<(u32, u32, u32)>,
+    /// Best example package: (score, index).
+    pub example: (f64, u64),
+}
+
+impl RelaxCand {
+    fn key_cmp(&self, other: &RelaxCand) -> std::cmp::Ordering {
+        self.actors
+            .cmp(&other.actors)
+            .then(self.qdist.cmp(&other.qdist))
+            .then(self.moves.len().cmp(&other.moves.len()))
+            .then_with(|| self.moves.cmp(&other.moves))
+    }
+}
+
+fn better_example(a: (f64, u64), b: (f64, u64)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+/// Result of a chunk (or of merged chunks).
+#[derive(Debug, Clone)]
+pub(crate) struct Partial {
+    pub outcomes: u64,
+    pub acceptable: u64,
+    /// Packages meeting every party's reservation value (red lines ignored).
+    pub reservation_ok: u64,
+    /// Per party: packages crossing at least one of its red lines.
+    pub rejects: Vec<u64>,
+    /// Per party: packages acceptable to all but for this party's red lines alone.
+    pub sole: Vec<u64>,
+    /// Per party: packages below its reservation value.
+    pub below_res: Vec<u64>,
+    pub frontier: PointSet,
+    /// Best acceptable packages: (score, index), best first.
+    pub top: Vec<(f64, u64)>,
+    /// Best packages that are not acceptable: (score, index), best first.
+    pub top_rejected: Vec<(f64, u64)>,
+    pub relax: Vec<RelaxCand>,
+}
+
+impl Partial {
+    pub fn new(p: usize) -> Self {
+        Partial {
+            outcomes: 0,
+            acceptable: 0,
+            reservation_ok: 0,
+            rejects: vec![0; p],
+            sole: vec![0; p],
+            below_res: vec![0; p],
+            frontier: PointSet::new(p),
+            top: Vec::new(),
+            top_rejected: Vec::new(),
+            relax: Vec::new(),
+        }
+    }
+
+    pub fn merge(mut self, other: Partial, ctx: &Ctx) -> Partial {
+        self.outcomes += other.outcomes;
+        self.acceptable += other.acceptable;
+        self.reservation_ok += other.reservation_ok;
+        for k in 0..self.rejects.len() {
+            self.rejects[k] += other.rejects[k];
+            self.sole[k] += other.sole[k];
+            self.below_res[k] += other.below_res[k];
+        }
+        self.frontier = skyline::merge(std::mem::take(&mut self.frontier), &other.frontier);
+        for e in other.top {
+            push_top(&mut self.top, e, ctx.top);
+        }
+        for e in other.top_rejected {
+            push_top(&mut self.top_rejected, e, ctx.top);
+        }
+        for c in other.relax {
+            push_relax(&mut self.relax, c, ctx.relax_k);
+        }
+        self
+    }
+}
+
+#[inline]
+fn top_better(a: (f64, u64), b: (f64, u64)) -> bool {
+    better_example(a, b)
+}
+
+/// Insert into a best-first list of at most `n` entries.
+#[inline]
+pub(crate) fn push_top(list: &mut Vec<(f64, u64)>, e: (f64, u64), n: usize) {
+    if n == 0 {
+        return;
+    }
+    if list.len() == n {
+        if !top_better(e, list[n - 1]) {
+            return;
+        }
+        list.pop();
+    }
+    let pos = list
+        .iter()
+        .position(|&x| top_better(e, x))
+        .unwrap_or(list.len());
+    list.insert(pos, e);
+}
+
+fn push_relax(list: &mut Vec<RelaxCand>, c: RelaxCand, k: usize) {
+    if k == 0 {
+        return;
+    }
+    if let Some(existing) = list.iter_mut().find(|x| x.moves == c.moves) {
+        if better_example(c.example, existing.example) {
+            existing.example = c.example;
+        }
+        return;
+    }
+    if list.len() == k {
+        if c.key_cmp(&list[k - 1]) != std::cmp::Ordering::Less {
+            return;
+        }
+        list.pop();
+    }
+    let pos = list
+        .iter()
+        .position(|x| c.key_cmp(x) == std::cmp::Ordering::Less)
+        .unwrap_or(list.len());
+    list.insert(pos, c);
+}
+
+/// Walk the packages of `range`, calling `f(index, outcome, utilities, red-line mask, distance)`.
+#[inline(always)]
+fn drive<const P: usize, F: FnMut(u64, &[u32], &[f64; P], u64, f64)>(
+    ctx: &Ctx,
+    range: Range<u64>,
+    o: &mut Vec<u32>,
+    mut f: F,
+) {
+    let ni = ctx.n_issues;
+    let last = ni - 1;
+    // outcome at range.start
+    o.clear();
+    o.resize(ni, 0);
+    let mut rest = range.start;
+    for k in (0..ni).rev() {
+        let n = ctx.sizes[k] as u64;
+        o[k] = (rest % n) as u32;
+        rest /= n;
+    }
+    // prefix sums over issues 0..k for k = 0..=last
+    let mut pre_u = vec![[0.0f64; P]; ni];
+    let mut pre_m = vec![0u64; ni];
+    let mut pre_d = vec![0.0f64; ni];
+    let recompute =
+        |from: usize, o: &[u32], pre_u: &mut [[f64; P]], pre_m: &mut [u64], pre_d: &mut [f64]| {
+            for k in from..last {
+                let at = ctx.offs[k] + o[k] as usize;
+                let mut u = pre_u[k];
+                for (p, x) in u.iter_mut().enumerate() {
+                    *x += ctx.wv[at * P + p];
+                }
+                pre_u[k + 1] = u;
+                pre_m[k + 1] = pre_m[k] | ctx.rej[at];
+                pre_d[k + 1] = pre_d[k] + ctx.dist[at];
+            }
+        };
+    recompute(0, o, &mut pre_u, &mut pre_m, &mut pre_d);
+    let mut idx = range.start;
+    let n_last = ctx.sizes[last];
+    let off_last = ctx.offs[last];
+    while idx < range.end {
+        let v0 = o[last];
+        let run = ((n_last - v0) as u64).min(range.end - idx) as u32;
+        let base_u = pre_u[last];
+        let base_m = pre_m[last];
+        let base_d = pre_d[last];
+        for v in v0..v0 + run {
+            let at = off_last + v as usize;
+            let mut u = base_u;
+            for p in 0..P {
+                u[p] += ctx.wv[at * P + p];
+                if ctx.cap[p] && u[p] > 1.0 {
+                    u[p] = 1.0;
+                }
+            }
+            o[last] = v;
+            f(idx, o, &u, base_m | ctx.rej[at], base_d + ctx.dist[at]);
+            idx += 1;
+        }
+        if idx >= range.end {
+            break;
+        }
+        // carry into the prefix
+        o[last] = 0;
+        let mut k = last;
+        loop {
+            if k == 0 {
+                return; // wrapped past the end of the space
+            }
+            k -= 1;
+            o[k] += 1;
+            if o[k] < ctx.sizes[k] {
+                break;
+            }
+            o[k] = 0;
+        }
+        recompute(k, o, &mut pre_u, &mut pre_m, &mut pre_d);
+    }
+}
+
+/// The moves a package needs: (party, issue, value) for every red line it crosses.
+fn moves_of(ctx: &Ctx, o: &[u32]) -> Vec<(u32, u32, u32)> {
+    let mut mv = Vec::new();
+    for (i, &v) in o.iter().enumerate() {
+        let mut m = ctx.rej[ctx.offs[i] + v as usize];
+        while m != 0 {
+            let p = m.trailing_zeros();
+            m &= m - 1;
+            mv.push((p, i as u32, v));
+        }
+    }
+    mv.sort_unstable();
+    mv
+}
+
+struct Scratch {
+    o: Vec<u32>,
+    pts: PointSet,
+    q: Vec<i64>,
+}
+
+fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Partial {
+    let mut part = Partial::new(P);
+    s.pts.clear();
+    s.pts.p = P;
+    s.q.resize(P, 0);
+    let mut o = std::mem::take(&mut s.o);
+    let pts = &mut s.pts;
+    let q = &mut s.q;
+    let mut top_floor = f64::NEG_INFINITY;
+    let mut rej_floor = f64::NEG_INFINITY;
+    drive::<P, _>(ctx, range.clone(), &mut o, |idx, o, u, mask, dist| {
+        let mut res_ok = true;
+        for p in 0..P {
+            if u[p] < ctx.res[p] - RES_EPS {
+                res_ok = false;
+                part.below_res[p] += 1;
+            }
+        }
+        if mask == 0 && res_ok {
+            part.acceptable += 1;
+            for p in 0..P {
+                q[p] = quantise(u[p]);
+            }
+            pts.push(q, idx);
+            if ctx.top > 0 {
+                let sc = ctx.score(u);
+                if sc >= top_floor {
+                    push_top(&mut part.top, (sc, idx), ctx.top);
+                    if part.top.len() == ctx.top {
+                        top_floor = part.top[ctx.top - 1].0;
+                    }
+                }
+            }
+            return;
+        }
+        if res_ok {
+            part.reservation_ok += 1;
+        }
+        if mask != 0 {
+            let mut m = mask;
+            while m != 0 {
+                let p = m.trailing_zeros() as usize;
+                m &= m - 1;
+                part.rejects[p] += 1;
+            }
+            if res_ok && mask.count_ones() == 1 {
+                part.sole[mask.trailing_zeros() as usize] += 1;
+            }
+        }
+        if ctx.top > 0 {
+            let sc = ctx.score(u);
+            if sc >= rej_floor {
+                push_top(&mut part.top_rejected, (sc, idx), ctx.top);
+                if part.top_rejected.len() == ctx.top {
+                    rej_floor = part.top_rejected[ctx.top - 1].0;
+                }
+            }
+        }
+        if mask != 0 && res_ok && ctx.relax_k > 0 {
+            let actors = mask.count_ones();
+            let qd = quantise(dist);
+            if part.relax.len() == ctx.relax_k {
+                let worst = &part.relax[ctx.relax_k - 1];
+                if (actors, qd) > (worst.actors, worst.qdist) {
+                    return;
+                }
+            }
+            let moves = moves_of(ctx, o);
+            let cand = RelaxCand {
+                actors,
+                qdist: qd,
+                moves,
+                example: (ctx.score(u), idx),
+            };
+            push_relax(&mut part.relax, cand, ctx.relax_k);
+        }
+    });
+    part.outcomes = range.end - range.start;
+    // reservation_ok counted the non-acceptable ones; add the acceptable ones.
+    part.reservation_ok += part.acceptable;
+    part.frontier = skyline::skyline(pts);
+    s.o = o;
+    part
+}
+
+/// Packages meeting every reservation whose red-line crossings are all covered by each
+/// relaxation's `allowed` table (`allowed[party * total_values + offs[i] + v]`).
+fn count_opened<const P: usize>(
+    ctx: &Ctx,
+    range: Range<u64>,
+    allowed: &[Vec<bool>],
+    total_values: usize,
+) -> Vec<u64> {
+    let mut counts = vec![0u64; allowed.len()];
+    let mut o = Vec::new();
+    drive::<P, _>(ctx, range, &mut o, |_idx, o, u, mask, _dist| {
+        if mask == 0 {
+            return;
+        }
+        for p in 0..P {
+            if u[p] < ctx.res[p] - RES_EPS {
+                return;
+            }
+        }
+        for (r, table) in allowed.iter().enumerate() {
+            let mut ok = true;
+            'issues: for (i, &v) in o.iter().enumerate() {
+                let at = ctx.offs[i] + v as usize;
+                let mut m = ctx.rej[at];
+                while m != 0 {
+                    let p = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    if !table[p * total_values + at] {
+                        ok = false;
+                        break 'issues;
+                    }
+                }
+            }
+            if ok {
+                counts[r] += 1;
+            }
+        }
+    });
+    counts
+}
+
+pub(crate) const MAX_PARTIES: usize = 16;
+
+macro_rules! dispatch {
+    ($p:expr, $f:ident, $($args:expr),*) => {
+        match $p {
+            1 => $f::<1>($($args),*),
+            2 => $f::<2>($($args),*),
+            3 => $f::<3>($($args),*),
+            4 => $f::<4>($($args),*),
+            5 => $f::<5>($($args),*),
+            6 => $f::<6>($($args),*),
+            7 => $f::<7>($($args),*),
+            8 => $f::<8>($($args),*),
+            9 => $f::<9>($($args),*),
+            10 => $f::<10>($($args),*),
+            11 => $f::<11>($($args),*),
+            12 => $f::<12>($($args),*),
+            13 => $f::<13>($($args),*),
+            14 => $f::<14>($($args),*),
+            15 => $f::<15>($($args),*),
+            16 => $f::<16>($($args),*),
+            _ => unreachable!("party count checked by the caller"),
+        }
+    };
+}
+
+/// The main pass: every package, in parallel chunks.
+pub(crate) fn run(ctx: &Ctx, cardinality: u64, chunk_size: u64) -> Partial {
+    let chunk_size = chunk_size.max(1);
+    let n_chunks = cardinality.div_ceil(chunk_size);
+    (0..n_chunks)
+        .into_par_iter()
+        .map_init(
+            || Scratch {
+                o: Vec::new(),
+                pts: PointSet::new(ctx.p),
+                q: Vec::new(),
+            },
+            |s, c| {
+                let range = c * chunk_size..((c + 1) * chunk_size).min(cardinality);
+                dispatch!(ctx.p, chunk, ctx, range, s)
+            },
+        )
+        .reduce(|| Partial::new(ctx.p), |a, b| a.merge(b, ctx))
+}
+
+/// The second pass (only when the zone is empty): how many packages each relaxation opens.
+pub(crate) fn opened(
+    ctx: &Ctx,
+    cardinality: u64,
+    chunk_size: u64,
+    allowed: &[Vec<bool>],
+    total_values: usize,
+) -> Vec<u64> {
+    let chunk_size = chunk_size.max(1);
+    let n_chunks = cardinality.div_ceil(chunk_size);
+    (0..n_chunks)
+        .into_par_iter()
+        .map(|c| {
+            let range = c * chunk_size..((c + 1) * chunk_size).min(cardinality);
+            dispatch!(ctx.p, count_opened, ctx, range, allowed, total_values)
+        })
+        .reduce(
+            || vec![0; allowed.len()],
+            |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+        )
+}
+
+/// Build the flattened context from a domain.
+pub(crate) fn context(
+    domain: &Domain,
+    d: Vec<f64>,
+    criterion: Criterion,
+    top: usize,
+    relax_k: usize,
+) -> Ctx {
+    let p = domain.parties.len();
+    let sizes = domain.space.sizes();
+    let mut offs = Vec::with_capacity(sizes.len());
+    let mut total = 0usize;
+    for &n in &sizes {
+        offs.push(total);
+        total += n as usize;
+    }
+    let mut wv = vec![0.0; total * p];
+    let mut rej = vec![0u64; total];
+    let mut dist = vec![0.0; total];
+    let mut party_dist = vec![0.0; total * p];
+    for (k, party) in domain.parties.iter().enumerate() {
+        let u = &party.utility;
+        for (i, issue) in domain.space.issues.iter().enumerate() {
+            for v in 0..issue.values.len() {
+                let at = offs[i] + v;
+                wv[at * p + k] = u.weights[i] * u.values[i][v];
+                if u.rejects(i, v as u32) {
+                    rej[at] |= 1u64 << k;
+                    let dd = crate::relax::move_distance(domain, k, i, v);
+                    dist[at] += dd;
+                    party_dist[k * total + at] = dd;
+                }
+            }
+        }
+    }
+    let any_red = rej.iter().any(|&m| m != 0);
+    Ctx {
+        p,
+        n_issues: sizes.len(),
+        sizes,
+        offs,
+        wv,
+        rej,
+        dist,
+        party_dist,
+        res: domain
+            .parties
+            .iter()
+            .map(|x| x.utility.reservation)
+            .collect(),
+        cap: domain
+            .parties
+            .iter()
+            .map(|x| x.utility.cap_at_one)
+            .collect(),
+        d,
+        criterion,
+        top,
+        relax_k: if any_red { relax_k } else { 0 },
+    }
+}
