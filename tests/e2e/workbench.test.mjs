@@ -1,0 +1,108 @@
+// End-to-end test of the detente workbench in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core). It starts `detente serve` on a free loopback port with a fresh
+// database and the flagship scenario, then: opens the scenario, opens the evidence of a stance
+// (the quote must be highlighted in the article), edits the stance's salience, and checks that
+// the forecast changes. Screenshots go to docs/screenshots/.
+//
+//   DETENTE_BIN=target/debug/detente node --test tests/e2e/workbench.test.mjs
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const bin = process.env.DETENTE_BIN ? resolve(process.env.DETENTE_BIN) : join(root, "target", "debug", "detente");
+const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const shots = join(root, "docs", "screenshots");
+
+// The stance the test edits and the change it makes.
+const ACTOR = "usa", ISSUE = "donbas", NEW_SALIENCE = "10";
+
+function startServer(db) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(bin, ["serve", join(root, "scenarios", "ukraine-2025.toml"), "--db", db, "--addr", "127.0.0.1:0"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    const timer = setTimeout(() => reject(new Error("server did not start in 60 s:\n" + err)), 60000);
+    child.stderr.on("data", (d) => {
+      err += d;
+      const m = /listening on (http:\/\/[^\s/]+\/)/.exec(err);
+      if (m) { clearTimeout(timer); resolveStart({ child, url: m[1] }); }
+    });
+    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${err}`)); });
+  });
+}
+
+test("workbench: flagship → evidence → edit salience → forecast changes", { timeout: 180000 }, async () => {
+  assert.ok(existsSync(bin), `detente binary not found at ${bin}; build it or set DETENTE_BIN`);
+  assert.ok(existsSync(browserPath), `chromium not found at ${browserPath}`);
+  const tmp = mkdtempSync(join(tmpdir(), "detente-e2e-"));
+  const { child, url } = await startServer(join(tmp, "workbench.db"));
+  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+    executablePath: browserPath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run"],
+  });
+  const errors = [];
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+
+    // 1. The scenario list, then the overview with its heat map.
+    await page.goto(url);
+    await page.locator("a.open-scenario", { hasText: "Russia" }).first().click();
+    await page.locator("#heat button.cell").first().waitFor();
+    const cells = await page.locator("#heat button.cell").count();
+    assert.ok(cells >= 40, `expected the actor × issue heat map to show the flagship's stances, saw ${cells} cells`);
+
+    // 2. Select the stance and open its evidence: the quote is highlighted in the article.
+    const cell = page.locator(`button.cell[data-actor="${ACTOR}"][data-issue="${ISSUE}"]`);
+    await cell.click();
+    await page.locator("#stance-title").waitFor();
+    const oldSalience = await page.locator("#ed-sal").inputValue();
+    const quote = (await page.locator("#stance .quote").first().innerText()).split("\n")[0].replace(/^“|”$/g, "").trim();
+    await page.screenshot({ path: join(shots, "workbench.png") });
+    await page.locator("#stance a.evidence-link").first().click();
+    const mark = page.locator("#article mark.focus").first();
+    await mark.waitFor();
+    const marked = (await mark.innerText()).replace(/\s+/g, " ").trim();
+    assert.ok(marked.length > 10, "the focused quote is highlighted");
+    assert.ok(quote.replace(/\s+/g, " ").includes(marked.slice(0, 40)), `highlight "${marked}" should be the quote "${quote}"`);
+    await page.screenshot({ path: join(shots, "workbench-evidence.png") });
+
+    // 3. Back to the stance; change its salience; save; the forecast page compares revisions.
+    await page.locator("a", { hasText: "back to the stance" }).click();
+    await page.locator("#ed-sal").waitFor();
+    assert.notEqual(oldSalience, NEW_SALIENCE);
+    await page.locator("#ed-sal").fill(NEW_SALIENCE);
+    await page.locator("#ed-save").click();
+    const row = page.locator(`#fc-table tr.fc-row[data-issue="${ISSUE}"]`);
+    await row.waitFor({ timeout: 120000 });
+    const delta = (await row.locator("td.fc-delta").innerText()).trim();
+    assert.ok(delta.length > 0 && !/no change/.test(delta), `the ${ISSUE} forecast should change, change cell says "${delta}"`);
+    assert.match(await page.locator("#fc-msg").innerText(), new RegExp(`${ACTOR}/${ISSUE}: salience ${oldSalience} → ${NEW_SALIENCE}`));
+    await page.locator(`.chart[data-issue="${ISSUE}"] svg`).waitFor();
+    await page.screenshot({ path: join(shots, "workbench-forecast.png"), fullPage: false });
+
+    // 4. The revision is kept: revision 1 still has the old salience.
+    await page.goto(url + "#/s/1/revisions");
+    await page.locator("td", { hasText: `salience ${oldSalience} → ${NEW_SALIENCE}` }).waitFor();
+    assert.deepEqual(errors, [], "no script errors in the page");
+  } finally {
+    await context.close();
+    child.kill("SIGINT");
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+mkdirSync(shots, { recursive: true });
