@@ -14,6 +14,7 @@
 
 pub mod baseline;
 pub mod data;
+pub mod eum;
 pub mod io;
 pub mod model;
 pub mod problem;
