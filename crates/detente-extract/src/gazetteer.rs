@@ -50,7 +50,11 @@ pub struct GazetteerError {
 
 impl fmt::Display for GazetteerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.source, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source, self.line, self.column, self.message
+        )
     }
 }
 
@@ -85,11 +89,15 @@ impl Gazetteer {
     pub fn parse(text: &str, source: &str) -> Result<Gazetteer, GazetteerError> {
         let err = |span: Option<std::ops::Range<usize>>, message: String| {
             let (line, column) = crate::text::line_col(text, span.map_or(0, |s| s.start));
-            GazetteerError { source: source.to_string(), line, column, message }
+            GazetteerError {
+                source: source.to_string(),
+                line,
+                column,
+                message,
+            }
         };
-        let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text).map_err(|e| {
-            err(e.span(), format!("not valid TOML: {}", e.message()))
-        })?;
+        let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text)
+            .map_err(|e| err(e.span(), format!("not valid TOML: {}", e.message())))?;
         let mut out = Gazetteer::default();
         for (key, item) in doc.as_table().iter() {
             if key != "actors" {
@@ -99,17 +107,19 @@ impl Gazetteer {
                 ));
             }
             let Some(arr) = item.as_array_of_tables() else {
-                return Err(err(item.span(), "`actors` must be an array of tables: [[actors]]".into()));
+                return Err(err(
+                    item.span(),
+                    "`actors` must be an array of tables: [[actors]]".into(),
+                ));
             };
             for t in arr.iter() {
                 let span = t.span();
                 let get_str = |k: &str| -> Result<Option<String>, GazetteerError> {
                     match t.get(k) {
                         None => Ok(None),
-                        Some(v) => v
-                            .as_str()
-                            .map(|s| Some(s.to_string()))
-                            .ok_or_else(|| err(v.span().or(span.clone()), format!("`{k}` must be a string"))),
+                        Some(v) => v.as_str().map(|s| Some(s.to_string())).ok_or_else(|| {
+                            err(v.span().or(span.clone()), format!("`{k}` must be a string"))
+                        }),
                     }
                 };
                 let get_list = |k: &str| -> Result<Vec<String>, GazetteerError> {
@@ -117,12 +127,18 @@ impl Gazetteer {
                         None => Ok(Vec::new()),
                         Some(v) => {
                             let a = v.as_array().ok_or_else(|| {
-                                err(v.span().or(span.clone()), format!("`{k}` must be a list of strings"))
+                                err(
+                                    v.span().or(span.clone()),
+                                    format!("`{k}` must be a list of strings"),
+                                )
                             })?;
                             a.iter()
                                 .map(|x| {
                                     x.as_str().map(str::to_string).ok_or_else(|| {
-                                        err(x.span().or(span.clone()), format!("`{k}` must be a list of strings"))
+                                        err(
+                                            x.span().or(span.clone()),
+                                            format!("`{k}` must be a list of strings"),
+                                        )
                                     })
                                 })
                                 .collect()
@@ -130,16 +146,34 @@ impl Gazetteer {
                     }
                 };
                 for (k, _) in t.iter() {
-                    if !["id", "name", "kind", "speaks_for", "aliases", "roles", "demonyms"].contains(&k) {
+                    if ![
+                        "id",
+                        "name",
+                        "kind",
+                        "speaks_for",
+                        "aliases",
+                        "roles",
+                        "demonyms",
+                    ]
+                    .contains(&k)
+                    {
                         return Err(err(
                             t.key(k).and_then(|x| x.span()).or(span.clone()),
                             format!("unknown key `{k}` (expected id, name, kind, speaks_for, aliases, roles, demonyms)"),
                         ));
                     }
                 }
-                let id = get_str("id")?.ok_or_else(|| err(span.clone(), "actor without `id`".into()))?;
-                if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-') {
-                    return Err(err(span.clone(), format!("id `{id}` must be lowercase [a-z0-9_-]")));
+                let id =
+                    get_str("id")?.ok_or_else(|| err(span.clone(), "actor without `id`".into()))?;
+                if id.is_empty()
+                    || !id.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+                    })
+                {
+                    return Err(err(
+                        span.clone(),
+                        format!("id `{id}` must be lowercase [a-z0-9_-]"),
+                    ));
                 }
                 let name = get_str("name")?.unwrap_or_else(|| id.clone());
                 let kind = match get_str("kind")? {
@@ -161,7 +195,10 @@ impl Gazetteer {
                     demonyms: get_list("demonyms")?,
                 };
                 if out.entries.iter().any(|e| e.id == entry.id) {
-                    return Err(err(span.clone(), format!("actor id `{}` appears twice", entry.id)));
+                    return Err(err(
+                        span.clone(),
+                        format!("actor id `{}` appears twice", entry.id),
+                    ));
                 }
                 out.entries.push(entry);
             }
@@ -191,7 +228,10 @@ impl Gazetteer {
         for e in &self.entries {
             if let Some(s) = &e.speaks_for {
                 if !self.entries.iter().any(|x| &x.id == s) {
-                    return Err(format!("actor `{}` speaks for `{s}`, which is not in the gazetteer", e.id));
+                    return Err(format!(
+                        "actor `{}` speaks for `{s}`, which is not in the gazetteer",
+                        e.id
+                    ));
                 }
             }
         }
@@ -231,7 +271,8 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let e = Gazetteer::parse("[[actors]]\nid = \"x\"\nkind = \"king\"\n", "g.toml").unwrap_err();
+        let e =
+            Gazetteer::parse("[[actors]]\nid = \"x\"\nkind = \"king\"\n", "g.toml").unwrap_err();
         assert_eq!((e.line, e.column), (3, 8));
         assert!(e.message.contains("unknown kind"));
         let e = Gazetteer::parse("[[actors]]\nid = \"x\"\nalias = []\n", "g.toml").unwrap_err();

@@ -18,7 +18,13 @@ pub enum InputError {
     /// The file contains a NUL byte: it is binary, not text.
     Binary { path: PathBuf, offset: usize },
     /// The file is not valid UTF-8.
-    InvalidUtf8 { path: PathBuf, offset: usize, line: usize, column: usize, byte: u8 },
+    InvalidUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -56,20 +62,34 @@ impl std::error::Error for InputError {}
 /// [`MAX_ARTICLE_BYTES`] with an [`InputError`] that names the file. An empty file is fine
 /// (it yields an empty result).
 pub fn read_article(path: &Path) -> Result<String, InputError> {
-    let io = |e: std::io::Error| InputError::Io { path: path.to_path_buf(), message: e.to_string() };
+    let io = |e: std::io::Error| InputError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
-        return Err(InputError::Io { path: path.to_path_buf(), message: "is a directory".into() });
+        return Err(InputError::Io {
+            path: path.to_path_buf(),
+            message: "is a directory".into(),
+        });
     }
     if meta.len() > MAX_ARTICLE_BYTES {
-        return Err(InputError::TooLarge { path: path.to_path_buf(), bytes: meta.len() });
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // Read at most one byte over the limit, in case the file grew (or is a pipe).
-    file.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(MAX_ARTICLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() as u64 > MAX_ARTICLE_BYTES {
-        return Err(InputError::TooLarge { path: path.to_path_buf(), bytes: bytes.len() as u64 });
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            bytes: bytes.len() as u64,
+        });
     }
     decode(path, bytes)
 }
@@ -77,7 +97,10 @@ pub fn read_article(path: &Path) -> Result<String, InputError> {
 /// Check that `bytes` is a text article (no NUL, valid UTF-8) and turn it into a `String`.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(InputError::Binary { path: path.to_path_buf(), offset });
+        return Err(InputError::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
     }
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
@@ -86,10 +109,23 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
             let bytes = e.into_bytes();
             let before = &bytes[..offset];
             let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before.iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|p| p + 1)
+                .unwrap_or(0);
             // Column in characters (the prefix is valid UTF-8).
-            let column = std::str::from_utf8(&before[line_start..]).map(|s| s.chars().count()).unwrap_or(0) + 1;
-            Err(InputError::InvalidUtf8 { path: path.to_path_buf(), offset, line, column, byte: bytes[offset] })
+            let column = std::str::from_utf8(&before[line_start..])
+                .map(|s| s.chars().count())
+                .unwrap_or(0)
+                + 1;
+            Err(InputError::InvalidUtf8 {
+                path: path.to_path_buf(),
+                offset,
+                line,
+                column,
+                byte: bytes[offset],
+            })
         }
     }
 }
@@ -103,7 +139,13 @@ mod tests {
         let e = decode(Path::new("a.txt"), b"ok\nab\xffc".to_vec()).unwrap_err();
         assert_eq!(
             e,
-            InputError::InvalidUtf8 { path: "a.txt".into(), offset: 5, line: 2, column: 3, byte: 0xff }
+            InputError::InvalidUtf8 {
+                path: "a.txt".into(),
+                offset: 5,
+                line: 2,
+                column: 3,
+                byte: 0xff
+            }
         );
         assert!(e.to_string().starts_with("a.txt:2:3: invalid UTF-8"));
     }

@@ -59,7 +59,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 '.' => next_alnum && prev.is_alphanumeric(),
                 ',' => {
                     prev.is_ascii_digit()
-                        && bytes.get(j + 1..j + 4).is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+                        && bytes
+                            .get(j + 1..j + 4)
+                            .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
                         && !bytes.get(j + 4).is_some_and(u8::is_ascii_digit)
                 }
                 _ if is_apostrophe(d) => {
@@ -69,7 +71,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         // `’s` after a capitalised word is a possessive; elsewhere a contraction.
                         let after = &text[j + d.len_utf8()..];
                         let is_s = after.starts_with('s')
-                            && !after[1..].chars().next().is_some_and(|n| n.is_alphanumeric());
+                            && !after[1..]
+                                .chars()
+                                .next()
+                                .is_some_and(|n| n.is_alphanumeric());
                         if is_s && cap {
                             possessive = true;
                             // consume the apostrophe and the s
@@ -94,7 +99,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             end += 1;
             it.next();
         }
-        tokens.push(Token { start, end, cap, num, possessive });
+        tokens.push(Token {
+            start,
+            end,
+            cap,
+            num,
+            possessive,
+        });
     }
     tokens
 }
@@ -102,7 +113,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// `U.S`, `U.K`, `D.C` (single letters separated by dots, without the final dot).
 fn is_initialism(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 3 && b.len() % 2 == 1 && b.iter().enumerate().all(|(k, &c)| if k % 2 == 0 { c.is_ascii_alphabetic() } else { c == b'.' })
+    b.len() >= 3
+        && b.len() % 2 == 1
+        && b.iter().enumerate().all(|(k, &c)| {
+            if k % 2 == 0 {
+                c.is_ascii_alphabetic()
+            } else {
+                c == b'.'
+            }
+        })
 }
 
 /// Paragraphs: maximal runs of non-blank text between newlines (byte ranges, trimmed).
@@ -130,19 +149,68 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
 
 /// Abbreviations after which a full stop does not end a sentence.
 const TITLE_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Gov", "Sen", "Sens", "Rep", "Reps", "Gen", "Lt", "Col", "Capt", "Sgt", "Maj",
-    "Adm", "Cmdr", "St", "Jr", "Sr", "Prof", "Rev", "Hon", "Pres", "Amb", "No", "Nos", "vs", "Inc", "Corp",
-    "Ltd", "Co", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mt",
-    "Ft", "approx", "e.g", "i.e", "cf", "al", "Gens", "Supt", "Fr",
+    "Mr", "Mrs", "Ms", "Dr", "Gov", "Sen", "Sens", "Rep", "Reps", "Gen", "Lt", "Col", "Capt",
+    "Sgt", "Maj", "Adm", "Cmdr", "St", "Jr", "Sr", "Prof", "Rev", "Hon", "Pres", "Amb", "No",
+    "Nos", "vs", "Inc", "Corp", "Ltd", "Co", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "e.g", "i.e", "cf", "al", "Gens",
+    "Supt", "Fr",
 ];
 
 /// Words that usually start a sentence; after an initialism such as `U.S.` they signal that
 /// the full stop also ends the sentence.
 const SENTENCE_STARTERS: &[&str] = &[
-    "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "But", "And", "In",
-    "On", "At", "A", "An", "As", "For", "If", "So", "Yet", "After", "Before", "When", "While", "Meanwhile",
-    "However", "Still", "Now", "His", "Her", "Their", "There", "What", "Why", "How", "Who", "Some", "Many",
-    "Most", "Both", "Such", "Even", "Also", "Asked", "Under", "With", "Without", "According",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "A",
+    "An",
+    "As",
+    "For",
+    "If",
+    "So",
+    "Yet",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Meanwhile",
+    "However",
+    "Still",
+    "Now",
+    "His",
+    "Her",
+    "Their",
+    "There",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Some",
+    "Many",
+    "Most",
+    "Both",
+    "Such",
+    "Even",
+    "Also",
+    "Asked",
+    "Under",
+    "With",
+    "Without",
+    "According",
 ];
 
 fn is_open_quote(c: char) -> bool {
@@ -266,11 +334,20 @@ fn is_dq(c: char) -> bool {
 /// nested `‘…’` stay inside the outer quotation. An opening mark without a closing one before
 /// the end of the paragraph gives an unclosed quotation and a [`Problem`]; a stray closing mark
 /// gives a problem and is ignored.
-pub fn quotations(text: &str, paragraphs: &[Range<usize>], problems: &mut Vec<Problem>) -> Vec<QuoteSpan> {
+pub fn quotations(
+    text: &str,
+    paragraphs: &[Range<usize>],
+    problems: &mut Vec<Problem>,
+) -> Vec<QuoteSpan> {
     let mut out = Vec::new();
     let mut report = |offset: usize, message: String| {
         let (line, column) = line_col(text, offset);
-        problems.push(Problem { offset, line, column, message });
+        problems.push(Problem {
+            offset,
+            line,
+            column,
+            message,
+        });
     };
     for p in paragraphs {
         let para = &text[p.clone()];
@@ -281,22 +358,39 @@ pub fn quotations(text: &str, paragraphs: &[Range<usize>], problems: &mut Vec<Pr
             let next = iter.peek().map(|&(_, n)| n);
             if is_dq(c) {
                 let abs = p.start + i;
-                let before_ws = prev.is_none_or(|q| q.is_whitespace() || matches!(q, '(' | '[' | '—' | '–' | '-' | '/' | '‘' | '\''));
-                let after_ws = next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation() || matches!(n, '—' | '–' | '…' | '’' | '‘' | '”' | '“'));
+                let before_ws = prev.is_none_or(|q| {
+                    q.is_whitespace() || matches!(q, '(' | '[' | '—' | '–' | '-' | '/' | '‘' | '\'')
+                });
+                let after_ws = next.is_none_or(|n| {
+                    n.is_whitespace()
+                        || n.is_ascii_punctuation()
+                        || matches!(n, '—' | '–' | '…' | '’' | '‘' | '”' | '“')
+                });
                 let opening = before_ws && !next.is_none_or(|n| n.is_whitespace());
                 let closing = !before_ws && after_ws;
                 let (opening, closing) = match (opening, closing) {
                     (true, false) | (false, true) => (opening, closing),
                     // ambiguous: trust the glyph
-                    _ => (matches!(c, '“' | '„') || (c == '"' && open.is_none()), c == '”' || (c == '"' && open.is_some())),
+                    _ => (
+                        matches!(c, '“' | '„') || (c == '"' && open.is_none()),
+                        c == '”' || (c == '"' && open.is_some()),
+                    ),
                 };
                 match open {
                     None if opening => open = Some(abs),
-                    None => report(abs, "closing quotation mark without an opening one (ignored)".into()),
+                    None => report(
+                        abs,
+                        "closing quotation mark without an opening one (ignored)".into(),
+                    ),
                     Some(o) if closing => {
                         let inner = o + text[o..].chars().next().map_or(1, char::len_utf8)..abs;
                         if !inner.is_empty() {
-                            out.push(QuoteSpan { open: o, inner, close_end: abs + c.len_utf8(), unclosed: false });
+                            out.push(QuoteSpan {
+                                open: o,
+                                inner,
+                                close_end: abs + c.len_utf8(),
+                                unclosed: false,
+                            });
                         }
                         open = None;
                     }
@@ -310,7 +404,10 @@ pub fn quotations(text: &str, paragraphs: &[Range<usize>], problems: &mut Vec<Pr
             prev = Some(c);
         }
         if let Some(o) = open {
-            report(o, "quotation not closed before the end of the paragraph".into());
+            report(
+                o,
+                "quotation not closed before the end of the paragraph".into(),
+            );
             push_unclosed(text, o, p.end, &mut out);
         }
     }
@@ -322,7 +419,12 @@ fn push_unclosed(text: &str, open: usize, end: usize, out: &mut Vec<QuoteSpan>) 
     let s = &text[start..end];
     let end = start + s.trim_end().len();
     if end > start {
-        out.push(QuoteSpan { open, inner: start..end, close_end: end, unclosed: true });
+        out.push(QuoteSpan {
+            open,
+            inner: start..end,
+            close_end: end,
+            unclosed: true,
+        });
     }
 }
 
@@ -345,15 +447,26 @@ mod tests {
 
     #[test]
     fn initialism_can_end_a_sentence() {
-        assert_eq!(sents("Aid came from the U.S. The war went on."), vec!["Aid came from the U.S.", "The war went on."]);
-        assert_eq!(sents("Aid from the U.K. Foreign Office."), vec!["Aid from the U.K. Foreign Office."]);
+        assert_eq!(
+            sents("Aid came from the U.S. The war went on."),
+            vec!["Aid came from the U.S.", "The war went on."]
+        );
+        assert_eq!(
+            sents("Aid from the U.K. Foreign Office."),
+            vec!["Aid from the U.K. Foreign Office."]
+        );
     }
 
     #[test]
     fn quotes_and_sentences() {
         assert_eq!(
             sents("“That is big. I mean, really big.” He left. “Why?” he asked."),
-            vec!["“That is big.", "I mean, really big.”", "He left.", "“Why?” he asked."]
+            vec![
+                "“That is big.",
+                "I mean, really big.”",
+                "He left.",
+                "“Why?” he asked."
+            ]
         );
     }
 
@@ -361,26 +474,41 @@ mod tests {
     fn tokens_keep_initialisms_and_possessives() {
         let t = "Trump’s U.S.-Ukraine deal: 20,000 don’t.";
         let toks: Vec<&str> = tokenize(t).iter().map(|k| k.text(t)).collect();
-        assert_eq!(toks, vec!["Trump", "U.S.", "Ukraine", "deal", "20,000", "don’t"]);
+        assert_eq!(
+            toks,
+            vec!["Trump", "U.S.", "Ukraine", "deal", "20,000", "don’t"]
+        );
         assert!(tokenize(t)[0].possessive);
     }
 
     fn quotes(t: &str) -> (Vec<&str>, usize) {
         let mut problems = Vec::new();
         let q = quotations(t, &paragraphs(t), &mut problems);
-        (q.iter().map(|q| &t[q.inner.clone()]).collect(), problems.len())
+        (
+            q.iter().map(|q| &t[q.inner.clone()]).collect(),
+            problems.len(),
+        )
     }
 
     #[test]
     fn straight_curly_nested_and_mistyped() {
         assert_eq!(quotes(r#"He said "yes" and "no"."#), (vec!["yes", "no"], 0));
-        assert_eq!(quotes("the “axis of upheaval“ between"), (vec!["axis of upheaval"], 0));
-        assert_eq!(quotes("“hear the word: ‘Stop.’”"), (vec!["hear the word: ‘Stop.’"], 0));
+        assert_eq!(
+            quotes("the “axis of upheaval“ between"),
+            (vec!["axis of upheaval"], 0)
+        );
+        assert_eq!(
+            quotes("“hear the word: ‘Stop.’”"),
+            (vec!["hear the word: ‘Stop.’"], 0)
+        );
     }
 
     #[test]
     fn unbalanced_quotes_are_reported() {
-        assert_eq!(quotes("“never closed\nnext ” stray"), (vec!["never closed"], 2));
+        assert_eq!(
+            quotes("“never closed\nnext ” stray"),
+            (vec!["never closed"], 2)
+        );
         assert_eq!(quotes("\""), (vec![], 1));
     }
 }

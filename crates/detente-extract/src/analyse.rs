@@ -1,0 +1,859 @@
+//! Finding actors and attributing quotations to speakers within one document.
+
+use crate::gazetteer::Gazetteer;
+use crate::lexicon::*;
+use crate::text::{QuoteSpan, Token};
+use std::collections::HashMap;
+use std::ops::Range;
+
+const NONE: u32 = u32::MAX;
+
+/// Who a mention refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Who {
+    /// A gazetteer entry (index).
+    Known(usize),
+    /// A capitalised name not in the gazetteer (full name as first written).
+    Unknown(String),
+}
+
+/// A mention of an actor in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Token range (end exclusive).
+    pub t0: usize,
+    pub t1: usize,
+    /// Byte range.
+    pub start: usize,
+    pub end: usize,
+    pub who: Who,
+    pub person: bool,
+    pub possessive: bool,
+    pub in_quote: bool,
+}
+
+/// Alias lookup built from a gazetteer: first token → (remaining tokens, entry index), longest
+/// first.
+pub struct AliasIndex {
+    map: HashMap<String, Vec<(Vec<String>, usize)>>,
+    pub demonyms: HashMap<String, usize>,
+}
+
+fn token_strings(s: &str) -> Vec<String> {
+    crate::text::tokenize(s)
+        .iter()
+        .map(|t| t.text(s).to_string())
+        .collect()
+}
+
+impl AliasIndex {
+    pub fn new(g: &Gazetteer) -> AliasIndex {
+        let mut map: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        let mut demonyms = HashMap::new();
+        for (i, e) in g.entries.iter().enumerate() {
+            let names = std::iter::once(&e.name)
+                .chain(e.aliases.iter())
+                .chain(e.roles.iter());
+            for n in names {
+                let mut toks = token_strings(n);
+                if toks.is_empty() {
+                    continue;
+                }
+                if toks[0] == "The" {
+                    toks[0] = "the".into();
+                }
+                let first = toks.remove(0);
+                let v = map.entry(first).or_default();
+                if !v.iter().any(|(t, j)| *t == toks && *j == i) {
+                    v.push((toks, i));
+                }
+            }
+            for d in &e.demonyms {
+                demonyms.insert(d.clone(), i);
+            }
+        }
+        for v in map.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        }
+        AliasIndex { map, demonyms }
+    }
+}
+
+/// One analysed document: tokens, sentences, quotations, mentions.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+    pub paragraphs: Vec<Range<usize>>,
+    pub sentences: Vec<Range<usize>>,
+    /// Token range of each sentence.
+    pub sent_tok: Vec<Range<usize>>,
+    pub para_of_sentence: Vec<usize>,
+    pub tok_sentence: Vec<u32>,
+    pub tok_quote: Vec<u32>,
+    pub quotes: Vec<QuoteSpan>,
+    pub quote_tok: Vec<Range<usize>>,
+    pub mentions: Vec<Mention>,
+    /// Mention covering each token (index into `mentions`).
+    pub tok_mention: Vec<u32>,
+}
+
+/// Index of the first token starting at or after `offset`.
+fn first_token_at(tokens: &[Token], offset: usize) -> usize {
+    tokens.partition_point(|t| t.start < offset)
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(
+        text: &'a str,
+        g: &Gazetteer,
+        idx: &AliasIndex,
+        problems: &mut Vec<crate::text::Problem>,
+    ) -> Doc<'a> {
+        let tokens = crate::text::tokenize(text);
+        let paragraphs = crate::text::paragraphs(text);
+        let sentences = crate::text::sentences(text, &paragraphs);
+        let quotes = crate::text::quotations(text, &paragraphs, problems);
+        let n = tokens.len();
+        let mut tok_sentence = vec![NONE; n];
+        let mut sent_tok = Vec::with_capacity(sentences.len());
+        let mut para_of_sentence = Vec::with_capacity(sentences.len());
+        let mut p = 0;
+        for (si, s) in sentences.iter().enumerate() {
+            let a = first_token_at(&tokens, s.start);
+            let b = first_token_at(&tokens, s.end);
+            for t in &mut tok_sentence[a..b] {
+                *t = si as u32;
+            }
+            sent_tok.push(a..b);
+            while p + 1 < paragraphs.len() && paragraphs[p].end < s.start {
+                p += 1;
+            }
+            para_of_sentence.push(p);
+        }
+        let mut tok_quote = vec![NONE; n];
+        let mut quote_tok = Vec::with_capacity(quotes.len());
+        for (qi, q) in quotes.iter().enumerate() {
+            let a = first_token_at(&tokens, q.inner.start);
+            let b = first_token_at(&tokens, q.inner.end);
+            for t in &mut tok_quote[a..b] {
+                *t = qi as u32;
+            }
+            quote_tok.push(a..b);
+        }
+        let mut doc = Doc {
+            text,
+            tokens,
+            paragraphs,
+            sentences,
+            sent_tok,
+            para_of_sentence,
+            tok_sentence,
+            tok_quote,
+            quotes,
+            quote_tok,
+            mentions: Vec::new(),
+            tok_mention: vec![NONE; n],
+        };
+        doc.find_mentions(g, idx);
+        doc
+    }
+
+    pub fn tok(&self, i: usize) -> &'a str {
+        self.tokens[i].text(self.text)
+    }
+
+    /// Text between token `i - 1` and token `i`.
+    pub fn gap(&self, i: usize) -> &'a str {
+        if i == 0 || i >= self.tokens.len() {
+            return "";
+        }
+        &self.text[self.tokens[i - 1].end..self.tokens[i].start]
+    }
+
+    fn find_mentions(&mut self, g: &Gazetteer, idx: &AliasIndex) {
+        let n = self.tokens.len();
+        let mut i = 0;
+        while i < n {
+            let t = self.tok(i);
+            let key = if t == "The" { "the" } else { t };
+            let mut matched = None;
+            if let Some(cands) = idx.map.get(key) {
+                for (rest, e) in cands {
+                    if i + rest.len() >= n {
+                        continue;
+                    }
+                    let ok = rest.iter().enumerate().all(|(k, r)| {
+                        let j = i + 1 + k;
+                        self.tok(j) == r
+                            && !self.tokens[j - 1].possessive
+                            && self.gap(j).chars().all(|c| c == ' ')
+                    });
+                    if ok {
+                        matched = Some((rest.len() + 1, *e));
+                        break;
+                    }
+                }
+            }
+            if let Some((len, e)) = matched {
+                let last = i + len - 1;
+                self.push_mention(
+                    i,
+                    i + len,
+                    Who::Known(e),
+                    g.entries[e].is_person(),
+                    self.tokens[last].possessive,
+                );
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        // Unknown capitalised names: runs of two or more capitalised words.
+        let mut i = 0;
+        while i < n {
+            if !self.is_name_word(i) || self.tok_mention[i] != NONE {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n
+                && self.is_name_word(j)
+                && self.tok_mention[j] == NONE
+                && !self.tokens[j - 1].possessive
+                && self.gap(j) == " "
+            {
+                j += 1;
+            }
+            let mut a = i;
+            while a < j && (TITLES.contains(&self.tok(a)) || NOT_NAME_WORDS.contains(&self.tok(a)))
+            {
+                a += 1;
+            }
+            if j - a >= 2 && j - a <= 4 && !NOT_PERSON_LAST.contains(&self.tok(j - 1)) {
+                let name = self.text[self.tokens[a].start..self.tokens[j - 1].end].to_string();
+                self.push_mention(
+                    a,
+                    j,
+                    Who::Unknown(name),
+                    true,
+                    self.tokens[j - 1].possessive,
+                );
+            }
+            i = j;
+        }
+        self.mentions.sort_by_key(|m| m.t0);
+        for (k, m) in self.mentions.iter().enumerate() {
+            for t in &mut self.tok_mention[m.t0..m.t1] {
+                *t = k as u32;
+            }
+        }
+    }
+
+    fn is_name_word(&self, i: usize) -> bool {
+        let t = &self.tokens[i];
+        if !t.cap || t.num {
+            return false;
+        }
+        let s = t.text(self.text);
+        // all-caps words (NATO, CNN, headlines) are not personal names
+        s.chars().any(|c| c.is_lowercase()) && !s.contains('.')
+    }
+
+    fn push_mention(&mut self, t0: usize, t1: usize, who: Who, person: bool, possessive: bool) {
+        let start = self.tokens[t0].start;
+        let end = self.tokens[t1 - 1].end;
+        let in_quote = self.tok_quote[t0] != NONE;
+        for t in &mut self.tok_mention[t0..t1] {
+            *t = 0; // provisional marker; fixed after sorting
+        }
+        self.mentions.push(Mention {
+            t0,
+            t1,
+            start,
+            end,
+            who,
+            person,
+            possessive,
+            in_quote,
+        });
+    }
+
+    fn mention_ending_at(&self, j: usize) -> Option<&Mention> {
+        let m = self.tok_mention[j];
+        if m == NONE {
+            return None;
+        }
+        let m = &self.mentions[m as usize];
+        (m.t1 == j + 1).then_some(m)
+    }
+
+    fn mention_starting_at(&self, j: usize) -> Option<&Mention> {
+        let m = self.tok_mention[j];
+        if m == NONE {
+            return None;
+        }
+        let m = &self.mentions[m as usize];
+        (m.t0 == j).then_some(m)
+    }
+
+    /// The nearest person mentioned (outside quotations) before byte `offset`.
+    pub fn resolve_pronoun(&self, offset: usize) -> Option<&Mention> {
+        self.mentions
+            .iter()
+            .rev()
+            .filter(|m| m.end <= offset && !m.in_quote && m.person)
+            .find(|_| true)
+    }
+
+    /// An unknown multi-word name in the document whose last word is `surname`.
+    fn by_surname(&self, surname: &str, before: usize) -> Option<&Mention> {
+        self.mentions.iter().find(|m| {
+            m.start < before
+                && matches!(m.who, Who::Unknown(_))
+                && m.t1 - m.t0 >= 2
+                && self.tok(m.t1 - 1) == surname
+        })
+    }
+}
+
+/// The outcome of looking for a speaker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// A named actor, with the byte range of the words that name it.
+    Actor(Who, Range<usize>),
+    /// Someone unnamed ("a senior official", "I").
+    Anonymous(Range<usize>),
+    /// "the statement said": the previous speaker's document.
+    CarryOver(Range<usize>),
+    NotFound,
+}
+
+fn is_pronoun(s: &str) -> bool {
+    matches!(s, "he" | "she" | "He" | "She")
+}
+
+/// What kind of verb of saying token `k` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Finite,
+    Ing,
+    Noun,
+    According,
+}
+
+impl<'a> Doc<'a> {
+    fn verb(&self, k: usize) -> Option<Verb> {
+        let t = self.tok(k);
+        if self.tokens[k].cap && t != "According" {
+            return None;
+        }
+        let next = (k + 1 < self.tokens.len()).then(|| self.tok(k + 1));
+        if t == "according" || t == "According" {
+            return (next == Some("to")).then_some(Verb::According);
+        }
+        if t == "put" {
+            return (next == Some("it")).then_some(Verb::Finite);
+        }
+        if t == "called"
+            && k > 0
+            && matches!(
+                self.tok(k - 1),
+                "been" | "being" | "is" | "was" | "so" | "are" | "were"
+            )
+        {
+            return None;
+        }
+        if SPEECH_VERBS.contains(&t) {
+            return Some(Verb::Finite);
+        }
+        if SPEECH_ING.contains(&t) {
+            if matches!(t, "talking" | "speaking") && next != Some("about") {
+                return None;
+            }
+            return Some(Verb::Ing);
+        }
+        if SPEECH_NOUNS.contains(&t)
+            && k > 0
+            && self.mention_ending_at(k - 1).is_some_and(|m| m.possessive)
+        {
+            return Some(Verb::Noun);
+        }
+        None
+    }
+
+    fn is_clause_break(&self, i: usize) -> bool {
+        let g = self.gap(i);
+        g.contains(';')
+            || g.contains('—')
+            || g.contains(" – ")
+            || g.contains(" - ")
+            || CLAUSE_WORDS.contains(&self.tok(i))
+    }
+
+    fn range(&self, a: usize, b: usize) -> Range<usize> {
+        self.tokens[a].start..self.tokens[b].end
+    }
+
+    fn actor_of(&self, m: &Mention) -> Subject {
+        Subject::Actor(m.who.clone(), m.start..m.end)
+    }
+
+    /// The subject of the verb at token `verb`, looking back no further than token `lo`.
+    /// `allow_single`: a lone capitalised word right before the verb counts as a name.
+    fn subject_before(&self, verb: usize, lo: usize, allow_single: bool) -> Subject {
+        if verb == 0 || verb <= lo {
+            return Subject::NotFound;
+        }
+        let mut j = verb - 1;
+        let mut skips = 0;
+        loop {
+            if j < lo || self.tok_quote[j] != NONE {
+                return Subject::NotFound;
+            }
+            if self.gap(j + 1).contains(',') {
+                // An appositive or a subject set off by commas: "X, an aide to Y, said".
+                let mut k = j;
+                while k > lo && !self.gap(k).contains(',') {
+                    k -= 1;
+                }
+                let first = self.tok(k);
+                let descriptive = first.chars().next().is_some_and(|c| c.is_lowercase())
+                    || self.mention_starting_at(k).is_some_and(|m| m.possessive);
+                if descriptive && k > lo {
+                    if k == 0 {
+                        return Subject::NotFound;
+                    }
+                    j = k - 1;
+                    // the next round must not treat the same comma again as an appositive end
+                    return self.subject_in_segment_or_before(j, lo, allow_single);
+                }
+                return self.subject_in_segment(k, j + 1);
+            }
+            if let Some(m) = self.mention_ending_at(j) {
+                if !m.possessive && !m.in_quote {
+                    return self.actor_of(m);
+                }
+                return Subject::NotFound;
+            }
+            let t = self.tok(j);
+            if is_pronoun(t) {
+                return match self.resolve_pronoun(self.tokens[j].start) {
+                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
+                    None => Subject::Anonymous(self.range(j, j)),
+                };
+            }
+            if matches!(t, "I" | "we" | "We") {
+                return Subject::Anonymous(self.range(j, j));
+            }
+            if CARRY_NOUNS.contains(&t) && j > 0 && matches!(self.tok(j - 1), "the" | "The") {
+                return Subject::CarryOver(self.range(j - 1, j));
+            }
+            if SUBJECT_SKIP.contains(&t) && skips < 4 && j > lo {
+                skips += 1;
+                j -= 1;
+                continue;
+            }
+            if self.is_name_word(j) && !NOT_NAME_WORDS.contains(&t) {
+                if let Some(m) = self.by_surname(t, self.tokens[j].start) {
+                    return Subject::Actor(m.who.clone(), self.range(j, j));
+                }
+                let sentence_start = self.sent_tok[self.tok_sentence[j] as usize].start == j;
+                if allow_single && !sentence_start {
+                    return Subject::Actor(Who::Unknown(t.to_string()), self.range(j, j));
+                }
+            }
+            return self.anonymous_before(j, lo);
+        }
+    }
+
+    /// After skipping a descriptive appositive ending at `j`: the subject just before it.
+    fn subject_in_segment_or_before(&self, j: usize, lo: usize, allow_single: bool) -> Subject {
+        // find the start of the segment that ends at j (previous comma or lo)
+        let mut k = j;
+        while k > lo && !self.gap(k).contains(',') {
+            k -= 1;
+        }
+        match self.subject_in_segment(k, j + 1) {
+            Subject::NotFound if allow_single && self.is_name_word(j) => {
+                let t = self.tok(j);
+                match self.by_surname(t, self.tokens[j].start) {
+                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
+                    None => Subject::Actor(Who::Unknown(t.to_string()), self.range(j, j)),
+                }
+            }
+            s => s,
+        }
+    }
+
+    /// The last non-possessive person (else any actor) named in tokens `a..b`.
+    fn subject_in_segment(&self, a: usize, b: usize) -> Subject {
+        let ms: Vec<&Mention> = self
+            .mentions
+            .iter()
+            .filter(|m| m.t0 >= a && m.t1 <= b && !m.possessive && !m.in_quote)
+            .collect();
+        if let Some(m) = ms.iter().rev().find(|m| m.person).or(ms.last()) {
+            return self.actor_of(m);
+        }
+        for j in (a..b).rev() {
+            if is_pronoun(self.tok(j)) {
+                if let Some(m) = self.resolve_pronoun(self.tokens[j].start) {
+                    return Subject::Actor(m.who.clone(), self.range(j, j));
+                }
+            }
+        }
+        if b > a {
+            return self.anonymous_before(b - 1, a);
+        }
+        Subject::NotFound
+    }
+
+    /// "a top Russian official" / "one European diplomat" ending at token `j`.
+    fn anonymous_before(&self, j: usize, lo: usize) -> Subject {
+        let stop = j.saturating_sub(5).max(lo);
+        let mut k = j;
+        loop {
+            if ANONYMOUS_DETERMINERS.contains(&self.tok(k)) {
+                return Subject::Anonymous(self.range(k, j));
+            }
+            if k == stop || self.gap(k).contains(',') {
+                return Subject::NotFound;
+            }
+            k -= 1;
+        }
+    }
+
+    /// The first person named (not possessive, outside quotes) in tokens `a..b`.
+    fn first_person(&self, a: usize, b: usize) -> Subject {
+        self.mentions
+            .iter()
+            .find(|m| m.t0 >= a && m.t1 <= b && m.person && !m.possessive && !m.in_quote)
+            .map_or(Subject::NotFound, |m| self.actor_of(m))
+    }
+
+    /// The actor named right after token `k` ("said Kellogg", "according to CCTV").
+    fn subject_after(&self, k: usize, b: usize) -> Subject {
+        let mut j = k + 1;
+        let limit = (k + 6).min(b);
+        while j < limit {
+            if j > k + 1 && self.gap(j).contains(',') {
+                break;
+            }
+            if let Some(m) = self.mention_starting_at(j) {
+                if !m.in_quote {
+                    return self.actor_of(m);
+                }
+            }
+            let t = self.tok(j);
+            if is_pronoun(t) && j == k + 1 {
+                return match self.resolve_pronoun(self.tokens[j].start) {
+                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
+                    None => Subject::Anonymous(self.range(j, j)),
+                };
+            }
+            if matches!(t, "the" | "The") && j + 1 < b && CARRY_NOUNS.contains(&self.tok(j + 1)) {
+                return Subject::CarryOver(self.range(j, j + 1));
+            }
+            if self.is_name_word(j) && !NOT_NAME_WORDS.contains(&t) {
+                if TITLES.contains(&t) {
+                    j += 1;
+                    continue;
+                }
+                // a lone capitalised word: a surname seen earlier, or a new name
+                return match self.by_surname(t, self.tokens[j].start) {
+                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
+                    None => Subject::Actor(Who::Unknown(t.to_string()), self.range(j, j)),
+                };
+            }
+            if ANONYMOUS_DETERMINERS.contains(&t) {
+                let mut e = j;
+                while e + 1 < b && !self.gap(e + 1).contains(',') && e < j + 4 {
+                    e += 1;
+                }
+                return Subject::Anonymous(self.range(j, e));
+            }
+            return Subject::NotFound;
+        }
+        Subject::NotFound
+    }
+
+    /// The clause containing token `before` (exclusive) within sentence tokens starting at `s0`.
+    fn clause_start(&self, s0: usize, before: usize) -> usize {
+        let mut k = before;
+        while k > s0 {
+            if self.tok_quote[k - 1] == NONE
+                && self.tok_quote[k.min(self.tokens.len() - 1)] == NONE
+                && self.is_clause_break(k)
+            {
+                return k;
+            }
+            if k < self.tokens.len()
+                && CLAUSE_WORDS.contains(&self.tok(k))
+                && self.tok_quote[k] == NONE
+                && k < before
+            {
+                return k;
+            }
+            k -= 1;
+        }
+        s0
+    }
+
+    /// Look for the speaker in tokens `lo..hi` before a quotation: the first verb of saying with
+    /// a subject wins.
+    fn speaker_before(&self, lo: usize, hi: usize) -> Subject {
+        for k in lo..hi {
+            if self.tok_quote[k] != NONE {
+                continue;
+            }
+            let Some(v) = self.verb(k) else { continue };
+            let s = match v {
+                Verb::Finite => self.subject_before(k, lo, false),
+                Verb::Ing => {
+                    let s = if self.gap(k).contains(',') {
+                        Subject::NotFound
+                    } else {
+                        self.subject_before(k, lo, false)
+                    };
+                    match s {
+                        Subject::NotFound => self.first_person(lo, k),
+                        s => s,
+                    }
+                }
+                Verb::Noun => {
+                    let m = self.mention_ending_at(k - 1).expect("checked in verb()");
+                    self.actor_of(m)
+                }
+                Verb::According => self.subject_after(k + 1, hi),
+            };
+            if s != Subject::NotFound {
+                return s;
+            }
+        }
+        Subject::NotFound
+    }
+
+    /// Look for an attribution right after quotation `qi` ("…,” Witkoff told CNN").
+    fn speaker_after(&self, qi: usize) -> Subject {
+        let q = &self.quotes[qi];
+        let a = first_token_at(&self.tokens, q.close_end);
+        if a >= self.tokens.len() || q.unclosed {
+            return Subject::NotFound;
+        }
+        let qs = self.tok_sentence[self.quote_tok[qi]
+            .end
+            .saturating_sub(1)
+            .max(self.quote_tok[qi].start)];
+        if self.tok_sentence[a] != qs
+            && !self.text[q.close_end..self.tokens[a].start]
+                .trim()
+                .is_empty()
+        {
+            return Subject::NotFound;
+        }
+        if self.tok_sentence[a] != qs {
+            // the quotation ended its sentence ("…peace.” Her …")
+            let inner = &self.text[q.inner.clone()];
+            if inner.ends_with(['.', '!', '?']) {
+                return Subject::NotFound;
+            }
+        }
+        let sent = self.tok_sentence[a] as usize;
+        let mut b = self.sent_tok[sent].end.min(a + 16);
+        for k in a..b {
+            if self.tok_quote[k] != NONE || (k > a && self.is_clause_break(k)) {
+                b = k;
+                break;
+            }
+        }
+        if b <= a {
+            return Subject::NotFound;
+        }
+        match self.verb(a) {
+            Some(Verb::Finite) => return self.subject_after(a, b),
+            Some(Verb::According) => return self.subject_after(a + 1, b),
+            _ => {}
+        }
+        // "…,” Witkoff told CNN" / "…,” he said" / "…,” the statement said" / "…,” as X put it"
+        let first = self.tok(a);
+        let starts_subject = self.tokens[a].cap
+            || is_pronoun(first)
+            || matches!(
+                first,
+                "the" | "a" | "an" | "another" | "one" | "as" | "I" | "we"
+            );
+        if !starts_subject {
+            return Subject::NotFound;
+        }
+        for k in a + 1..b {
+            if let Some(Verb::Finite) = self.verb(k) {
+                return self.subject_before(k, a, true);
+            }
+        }
+        Subject::NotFound
+    }
+
+    /// Whether the quotation is introduced as a term: "what’s been called the “…”",
+    /// "so-called “…”", "dubbed “…”".
+    fn introduced_as_term(&self, qi: usize) -> bool {
+        let t0 = self.quote_tok[qi].start;
+        let mut k = t0;
+        let mut seen = 0;
+        while k > 0 && seen < 3 {
+            k -= 1;
+            seen += 1;
+            let t = self.tok(k);
+            if matches!(
+                t,
+                "the" | "a" | "an" | "this" | "that" | "its" | "their" | "his" | "her"
+            ) {
+                continue;
+            }
+            if matches!(
+                t,
+                "dubbed" | "termed" | "labelled" | "labeled" | "nicknamed" | "branded"
+            ) {
+                return true;
+            }
+            if t == "called" || t == "known" || t == "named" {
+                return k > 0
+                    && matches!(
+                        self.tok(k - 1),
+                        "been" | "being" | "is" | "was" | "so" | "are" | "were" | "as"
+                    );
+            }
+            if t == "as" && k > 0 && self.tok(k - 1) == "known" {
+                return true;
+            }
+            return false;
+        }
+        false
+    }
+}
+
+/// The speaker found for one quotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    pub who: Option<Who>,
+    /// Byte range of the words that name the speaker ("he", "Steve Witkoff", "a diplomat").
+    pub mention: Option<Range<usize>>,
+    /// Introduced as a term ("what’s been called the “…”"): nobody's words.
+    pub term: bool,
+}
+
+/// Attribute every quotation in the document.
+pub fn attribute(doc: &Doc) -> Vec<Attribution> {
+    let mut out: Vec<Attribution> = Vec::with_capacity(doc.quotes.len());
+    for qi in 0..doc.quotes.len() {
+        let q = &doc.quotes[qi];
+        if doc.quote_tok[qi].is_empty() {
+            out.push(Attribution {
+                who: None,
+                mention: None,
+                term: false,
+            });
+            continue;
+        }
+        if doc.introduced_as_term(qi) {
+            out.push(Attribution {
+                who: None,
+                mention: None,
+                term: true,
+            });
+            continue;
+        }
+        let t0 = doc.quote_tok[qi].start;
+        let s_open = doc.tok_sentence[t0] as usize;
+        let mut subj = doc.speaker_after(qi);
+        if subj == Subject::NotFound {
+            let s0 = doc.sent_tok[s_open].start;
+            let lo = doc.clause_start(s0, t0);
+            subj = doc.speaker_before(lo, t0);
+        }
+        // carry-over from the previous quotation
+        let prev = qi.checked_sub(1).map(|p| (p, &doc.quotes[p], &out[p]));
+        let continues = prev.is_some_and(|(p, pq, _)| {
+            let pe = doc.quote_tok[p]
+                .end
+                .saturating_sub(1)
+                .max(doc.quote_tok[p].start);
+            let ps = doc.tok_sentence[pe] as usize;
+            let same_para = doc.para_of_sentence[ps] == doc.para_of_sentence[s_open];
+            let opens_sentence = doc.sent_tok[s_open].start == t0;
+            (same_para && opens_sentence && s_open <= ps + 1)
+                || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
+        });
+        if let Subject::CarryOver(r) = &subj {
+            subj = match prev {
+                Some((_, _, Attribution { who: Some(w), .. })) if continues || qi > 0 => {
+                    Subject::Actor(w.clone(), r.clone())
+                }
+                _ => Subject::Anonymous(r.clone()),
+            };
+        }
+        if subj == Subject::NotFound && continues {
+            if let Some((
+                _,
+                _,
+                Attribution {
+                    who: Some(w),
+                    mention,
+                    ..
+                },
+            )) = prev
+            {
+                subj = Subject::Actor(w.clone(), mention.clone().unwrap_or(0..0));
+            }
+        }
+        // a quotation opening a sentence: the speaker may be introduced in the sentence before
+        if subj == Subject::NotFound && doc.sent_tok[s_open].start == t0 && s_open > 0 {
+            let ps = &doc.sent_tok[s_open - 1];
+            let s = doc.speaker_before(ps.start, ps.end);
+            if matches!(s, Subject::Actor(..)) {
+                subj = s;
+            }
+        }
+        let _ = q;
+        out.push(match subj {
+            Subject::Actor(w, r) => Attribution {
+                who: Some(w),
+                mention: Some(r),
+                term: false,
+            },
+            Subject::Anonymous(r) => Attribution {
+                who: None,
+                mention: Some(r),
+                term: false,
+            },
+            _ => Attribution {
+                who: None,
+                mention: None,
+                term: false,
+            },
+        });
+    }
+    out
+}
+
+/// Guess whom an unknown speaker speaks for from a demonym near the first mention of the name
+/// ("Yehor Chernev, a Ukrainian parliament member").
+pub fn demonym_near(doc: &Doc, idx: &AliasIndex, name: &str) -> Option<usize> {
+    let m = doc
+        .mentions
+        .iter()
+        .find(|m| matches!(&m.who, Who::Unknown(n) if n == name))?;
+    let s = doc.tok_sentence[m.t0] as usize;
+    let range = doc.sent_tok[s].clone();
+    let after = m.t1..(m.t1 + 6).min(range.end);
+    let before = m.t0.saturating_sub(4).max(range.start)..m.t0;
+    after
+        .chain(before.rev())
+        .find_map(|k| idx.demonyms.get(doc.tok(k)).copied())
+}
+
+impl<'a> Doc<'a> {
+    /// [`Doc::speaker_before`] for the claimant search.
+    pub fn speaker_before_pub(&self, lo: usize, hi: usize) -> Subject {
+        self.speaker_before(lo, hi)
+    }
+}
