@@ -11,6 +11,8 @@
 //! positions (the vote margin |x_k − x_j| − |x_k − x_i| is piecewise linear in x_k), so a round
 //! costs O(n² log n) rather than O(n³).
 
+#![allow(clippy::needless_range_loop)] // index-heavy numeric code reads better with indices
+
 use crate::baseline::weighted_mean;
 use crate::model::{Interaction, IssueModel, PairOutcome, Round, Solved};
 use crate::problem::IssueData;

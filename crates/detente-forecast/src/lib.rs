@@ -17,8 +17,37 @@ pub mod data;
 pub mod eum;
 pub mod io;
 pub mod model;
+pub mod nash;
 pub mod problem;
+pub mod smp;
 
 pub use baseline::{weighted_mean, weighted_median, Compromise, WeightedMedian};
 pub use model::{Interaction, IssueForecast, IssueModel, Model, PairOutcome, Round, Solved};
 pub use problem::{ActorInfo, IssueData, IssueInfo, Problem, StancePoint};
+
+pub use eum::{Eum, EumOptions};
+pub use nash::{Nash, NashOptions};
+pub use smp::{Smp, SmpOptions};
+
+/// The model names, in output order.
+pub const MODEL_NAMES: &[&str] = &["mean", "median", "eum", "smp", "nash"];
+
+/// The options of every model (each with its documented default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct ModelConfig {
+    pub eum: EumOptions,
+    pub smp: SmpOptions,
+    pub nash: NashOptions,
+}
+
+/// Build a model by name (`mean`, `median`, `eum`, `smp`, `nash`).
+pub fn build_model(name: &str, config: &ModelConfig) -> Option<Box<dyn Model>> {
+    Some(match name {
+        "mean" => Box::new(Compromise),
+        "median" => Box::new(WeightedMedian),
+        "eum" => Box::new(Eum::new(config.eum)),
+        "smp" => Box::new(Smp::new(config.smp)),
+        "nash" => Box::new(Nash { options: config.nash }),
+        _ => return None,
+    })
+}

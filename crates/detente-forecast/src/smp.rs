@@ -1,0 +1,406 @@
+//! A multi-dimensional spatial model in the spirit of KTAB's SMP (Spatial Model of Politics).
+//!
+//! Linked issues are forecast together. Each actor has an ideal point (its initial positions)
+//! and a current position across all dimensions; its utility for a point is
+//! `1 − Σ_d s_d |ideal_d − y_d|` on positions rescaled to [0, 1] (salience-weighted distance
+//! across dimensions). Each round:
+//!
+//! 1. Every ordered pair (i, j) of current positions is put to a probabilistic Condorcet
+//!    contest: voter k backs i with strength `c_k (u_k(y_i) − u_k(y_j))`; with S_i and S_j the
+//!    total strength behind each side, P(i beats j) = S_i / (S_i + S_j) (`Linear`) or
+//!    S_i² / (S_i² + S_j²) (`Quadratic`).
+//! 2. i proposes to j the bargain B_ij which, on each dimension, is the mean of y_i and y_j
+//!    weighted by each side's win probability times its salience there: each side concedes
+//!    most where it cares least, which is how linked issues trade. i proposes only when it
+//!    prefers B_ij to y_j.
+//! 3. j accepts, of the bargains it prefers to fighting (expected utility
+//!    P_ij u_j(y_i) + P_ji u_j(y_j)), the one it likes best. Everyone moves at once.
+//!
+//! The process stops when no position moves more than the tolerance, or after `max_rounds`.
+//! The forecast is KTAB's probabilistic Condorcet election (PCE) over the final positions: the
+//! stationary distribution of the Markov chain in which the current winner is challenged by a
+//! random other position and replaced with the contest's win probability; the forecast on each
+//! dimension is the probability-weighted mean of the positions. It always lies within the range
+//! of the positions.
+//!
+//! This is not a line-by-line port of KTAB (whose SMP has many more options, e.g. stochastic
+//! state transitions); it keeps KTAB's core ideas: votes weighted by capability and
+//! salience-weighted utility, probabilistic contests, interpolated bargains, PCE.
+#![allow(clippy::needless_range_loop)]
+
+use crate::baseline::{weighted_mean, weighted_median};
+use crate::model::{IssueForecast, Model, Round};
+use crate::problem::Problem;
+use serde::Serialize;
+
+/// How contest strength turns into a win probability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VictoryModel {
+    /// S_i / (S_i + S_j) (KTAB `Linear`).
+    Linear,
+    /// S_i² / (S_i² + S_j²) (KTAB `Square`): the stronger side wins more often.
+    Quadratic,
+}
+
+/// Options of the spatial model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SmpOptions {
+    pub victory: VictoryModel,
+    /// Stop after this many rounds at most.
+    pub max_rounds: usize,
+    /// Stop when no coordinate (rescaled to [0, 1]) moves more than this in a round.
+    pub tolerance: f64,
+}
+
+impl Default for SmpOptions {
+    fn default() -> Self {
+        SmpOptions { victory: VictoryModel::Linear, max_rounds: 50, tolerance: 1e-4 }
+    }
+}
+
+/// The spatial model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Smp {
+    pub options: SmpOptions,
+}
+
+/// Result of one run: per round, every participant's position on every dimension (original
+/// scale), and the PCE forecast per dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmpRun {
+    /// Participants (indices into `Problem::actors`).
+    pub actors: Vec<usize>,
+    /// `positions[round][participant][dim]` on the original scale.
+    pub positions: Vec<Vec<Vec<f64>>>,
+    /// PCE probability of each participant's final position.
+    pub pce: Vec<f64>,
+    /// Forecast per dimension (`None` when nobody with weight takes part).
+    pub forecast: Vec<Option<f64>>,
+}
+
+impl Smp {
+    pub fn new(options: SmpOptions) -> Self {
+        Smp { options }
+    }
+
+    /// Run the model on all dimensions of `p`; `trace` keeps every round's positions.
+    pub fn run(&self, p: &Problem, trace: bool) -> SmpRun {
+        let nd = p.issues.len();
+        let actors: Vec<usize> =
+            (0..p.actors.len()).filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some())).collect();
+        let n = actors.len();
+        let scale: Vec<(f64, f64)> = p
+            .issues
+            .iter()
+            .map(|i| {
+                let w = i.hi - i.lo;
+                (i.lo, if w > 0.0 { w } else { 1.0 })
+            })
+            .collect();
+        let mut ideal = vec![0.0; n * nd];
+        let mut sal = vec![0.0; n * nd];
+        let mut present = vec![false; n * nd];
+        for (ai, &a) in actors.iter().enumerate() {
+            for d in 0..nd {
+                if let Some(st) = p.stances[d][a] {
+                    ideal[ai * nd + d] = (st.position - scale[d].0) / scale[d].1;
+                    sal[ai * nd + d] = st.salience;
+                    present[ai * nd + d] = true;
+                }
+            }
+        }
+        let cap: Vec<f64> = actors.iter().map(|&a| p.actors[a].capability).collect();
+        let mut y = ideal.clone();
+        let to_orig = |y: &[f64]| -> Vec<Vec<f64>> {
+            (0..n).map(|i| (0..nd).map(|d| y[i * nd + d] * scale[d].1 + scale[d].0).collect()).collect()
+        };
+        let mut positions = Vec::new();
+        if trace {
+            positions.push(to_orig(&y));
+        }
+        let mut u = vec![0.0; n * n]; // u[k*n + a] = u_k(y_a)
+        let mut prob = vec![0.0; n * n];
+        let mut next = y.clone();
+        for _round in 0..self.options.max_rounds {
+            if n < 2 {
+                break;
+            }
+            self.utilities(&ideal, &sal, &y, n, nd, &mut u);
+            self.contests(&cap, &u, n, &mut prob);
+            next.copy_from_slice(&y);
+            let mut moved: f64 = 0.0;
+            let mut bargain = vec![0.0; nd];
+            let mut best = vec![0.0; nd];
+            for j in 0..n {
+                let mut best_u = f64::NEG_INFINITY;
+                let mut found = false;
+                for i in 0..n {
+                    if i == j {
+                        continue;
+                    }
+                    let pij = prob[i * n + j];
+                    let pji = prob[j * n + i];
+                    for d in 0..nd {
+                        let (pi, pj) = (present[i * nd + d], present[j * nd + d]);
+                        bargain[d] = if pi && pj {
+                            let a = pij * sal[i * nd + d];
+                            let b = pji * sal[j * nd + d];
+                            if a + b > 0.0 {
+                                (a * y[i * nd + d] + b * y[j * nd + d]) / (a + b)
+                            } else if pij + pji > 0.0 {
+                                (pij * y[i * nd + d] + pji * y[j * nd + d]) / (pij + pji)
+                            } else {
+                                y[j * nd + d]
+                            }
+                        } else {
+                            y[j * nd + d]
+                        };
+                    }
+                    // i proposes only if it prefers the bargain to j's current position.
+                    let ui_b = utility(&ideal, &sal, i, nd, &bargain);
+                    if ui_b <= u[i * n + j] + 1e-12 {
+                        continue;
+                    }
+                    // j accepts if the bargain beats fighting.
+                    let uj_b = utility(&ideal, &sal, j, nd, &bargain);
+                    let fight = pij * u[j * n + i] + pji * u[j * n + j];
+                    if uj_b + 1e-12 < fight {
+                        continue;
+                    }
+                    if uj_b > best_u + 1e-12 || (found && (uj_b - best_u).abs() <= 1e-12 && bargain < best) {
+                        best_u = uj_b;
+                        best.copy_from_slice(&bargain);
+                        found = true;
+                    }
+                }
+                if found {
+                    for d in 0..nd {
+                        moved = moved.max((best[d] - y[j * nd + d]).abs());
+                        next[j * nd + d] = best[d];
+                    }
+                }
+            }
+            std::mem::swap(&mut y, &mut next);
+            if trace {
+                positions.push(to_orig(&y));
+            }
+            if moved <= self.options.tolerance {
+                break;
+            }
+        }
+        // PCE over the final positions.
+        let pce = if n == 0 {
+            Vec::new()
+        } else if n == 1 {
+            vec![1.0]
+        } else {
+            self.utilities(&ideal, &sal, &y, n, nd, &mut u);
+            self.contests(&cap, &u, n, &mut prob);
+            stationary(&prob, n)
+        };
+        let forecast = (0..nd)
+            .map(|d| {
+                let (mut num, mut den) = (0.0, 0.0);
+                let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                for i in 0..n {
+                    if present[i * nd + d] {
+                        let v = y[i * nd + d] * scale[d].1 + scale[d].0;
+                        num += pce[i] * v;
+                        den += pce[i];
+                        lo = lo.min(v);
+                        hi = hi.max(v);
+                    }
+                }
+                if den > 0.0 {
+                    Some((num / den).clamp(lo, hi))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !trace {
+            positions.push(to_orig(&y));
+        }
+        SmpRun { actors, positions, pce, forecast }
+    }
+
+    fn utilities(&self, ideal: &[f64], sal: &[f64], y: &[f64], n: usize, nd: usize, u: &mut [f64]) {
+        for k in 0..n {
+            for a in 0..n {
+                u[k * n + a] = utility(ideal, sal, k, nd, &y[a * nd..a * nd + nd]);
+            }
+        }
+    }
+
+    fn contests(&self, cap: &[f64], u: &[f64], n: usize, prob: &mut [f64]) {
+        for i in 0..n {
+            prob[i * n + i] = 0.5;
+            for j in (i + 1)..n {
+                let (mut si, mut sj) = (0.0, 0.0);
+                for k in 0..n {
+                    let v = cap[k] * (u[k * n + i] - u[k * n + j]);
+                    if v > 0.0 {
+                        si += v;
+                    } else {
+                        sj -= v;
+                    }
+                }
+                let (a, b) = match self.options.victory {
+                    VictoryModel::Linear => (si, sj),
+                    VictoryModel::Quadratic => (si * si, sj * sj),
+                };
+                let pij = if a + b > 0.0 { a / (a + b) } else { 0.5 };
+                prob[i * n + j] = pij;
+                prob[j * n + i] = 1.0 - pij;
+            }
+        }
+    }
+}
+
+fn utility(ideal: &[f64], sal: &[f64], k: usize, nd: usize, point: &[f64]) -> f64 {
+    let mut acc = 0.0;
+    for d in 0..nd {
+        acc += sal[k * nd + d] * (ideal[k * nd + d] - point[d]).abs();
+    }
+    1.0 - acc
+}
+
+/// Stationary distribution of the PCE Markov chain: from state a, a random other position b
+/// challenges and wins with P(b beats a).
+fn stationary(prob: &[f64], n: usize) -> Vec<f64> {
+    let mut pi = vec![1.0 / n as f64; n];
+    let mut nx = vec![0.0; n];
+    let inv = 1.0 / (n - 1) as f64;
+    for _ in 0..10_000 {
+        for v in nx.iter_mut() {
+            *v = 0.0;
+        }
+        for a in 0..n {
+            let mut leave = 0.0;
+            for b in 0..n {
+                if a != b {
+                    let t = pi[a] * prob[b * n + a] * inv;
+                    nx[b] += t;
+                    leave += t;
+                }
+            }
+            nx[a] += pi[a] - leave;
+        }
+        let diff: f64 = pi.iter().zip(&nx).map(|(a, b)| (a - b).abs()).sum();
+        std::mem::swap(&mut pi, &mut nx);
+        if diff < 1e-13 {
+            break;
+        }
+    }
+    let s: f64 = pi.iter().sum();
+    pi.iter().map(|v| v / s).collect()
+}
+
+impl Model for Smp {
+    fn name(&self) -> &'static str {
+        "smp"
+    }
+    fn forecast(&self, p: &Problem) -> Vec<IssueForecast> {
+        let run = self.run(p, true);
+        (0..p.issues.len())
+            .map(|d| {
+                let members: Vec<usize> =
+                    (0..run.actors.len()).filter(|&i| p.stances[d][run.actors[i]].is_some()).collect();
+                let w: Vec<f64> = members
+                    .iter()
+                    .map(|&i| {
+                        let a = run.actors[i];
+                        p.actors[a].capability * p.stances[d][a].map(|s| s.salience).unwrap_or(0.0)
+                    })
+                    .collect();
+                let rounds = run
+                    .positions
+                    .iter()
+                    .enumerate()
+                    .map(|(k, pos)| {
+                        let x: Vec<f64> = members.iter().map(|&i| pos[i][d]).collect();
+                        Round {
+                            round: k,
+                            median: weighted_median(&x, &w).unwrap_or(f64::NAN),
+                            mean: weighted_mean(&x, &w).unwrap_or(f64::NAN),
+                            positions: x,
+                            risk: Vec::new(),
+                            pairs: Vec::new(),
+                        }
+                    })
+                    .collect();
+                IssueForecast {
+                    issue: d,
+                    forecast: run.forecast[d],
+                    actors: members.iter().map(|&i| run.actors[i]).collect(),
+                    rounds,
+                    notes: Vec::new(),
+                }
+            })
+            .collect()
+    }
+    fn point(&self, p: &Problem) -> Vec<Option<f64>> {
+        self.run(p, false).forecast
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{ActorInfo, IssueInfo, StancePoint};
+
+    fn two_dims() -> Problem {
+        // A cares about dim 0, B about dim 1: the bargain gives each what it cares about.
+        let actors = ["A", "B"]
+            .iter()
+            .map(|n| ActorInfo { id: n.to_string(), name: n.to_string(), capability: 1.0 })
+            .collect();
+        let mut p = Problem::new("t", actors);
+        for (d, (sa, sb)) in [(0.9, 0.1), (0.1, 0.9)].iter().enumerate() {
+            p.push_issue(
+                IssueInfo { id: format!("d{d}"), title: format!("d{d}"), lo: 0.0, hi: 100.0, status_quo: None, outcome: None },
+                vec![
+                    Some(StancePoint { position: 0.0, salience: *sa }),
+                    Some(StancePoint { position: 100.0, salience: *sb }),
+                ],
+            );
+        }
+        p
+    }
+
+    #[test]
+    fn linked_issues_trade() {
+        let run = Smp::default().run(&two_dims(), true);
+        let f0 = run.forecast[0].unwrap();
+        let f1 = run.forecast[1].unwrap();
+        // A (at 0) wins dim 0, B (at 100) wins dim 1.
+        assert!(f0 < 20.0, "{f0}");
+        assert!(f1 > 80.0, "{f1}");
+        // Symmetric data, symmetric answer.
+        assert!((f0 - (100.0 - f1)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pce_prefers_the_stronger_position() {
+        let p = Problem::single("x", &[("a", 3.0, 10.0, 1.0), ("b", 1.0, 90.0, 1.0)]);
+        let run = Smp::default().run(&p, false);
+        assert!(run.forecast[0].unwrap() < 50.0);
+        let s: f64 = run.pce.iter().sum();
+        assert!((s - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ktab_three_dims_runs() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/ktab/dummyData_3Dim.csv"));
+        let Ok(text) = text else { return };
+        let p = crate::io::read_table("dummyData_3Dim.csv", &text).unwrap();
+        let f = Smp::default().forecast(&p);
+        assert_eq!(f.len(), 3);
+        for (d, fc) in f.iter().enumerate() {
+            let x: Vec<f64> = p.stances[d].iter().flatten().map(|s| s.position).collect();
+            let v = fc.forecast.unwrap();
+            assert!(x.iter().any(|&a| a <= v) && x.iter().any(|&a| a >= v), "dim {d}: {v}");
+        }
+    }
+}
