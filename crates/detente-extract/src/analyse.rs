@@ -363,6 +363,9 @@ impl<'a> Doc<'a> {
         {
             return None;
         }
+        if matches!(t, "spoke" | "spoken") {
+            return matches!(next, Some("of" | "about")).then_some(Verb::Finite);
+        }
         if SPEECH_VERBS.contains(&t) {
             return Some(Verb::Finite);
         }
@@ -442,6 +445,13 @@ impl<'a> Doc<'a> {
                     None => Subject::Anonymous(self.range(j, j)),
                 };
             }
+            if matches!(t, "who" | "which") && j > lo && self.gap(j).contains(',') {
+                // "Vladimir Putin, who once called …": the antecedent before the comma
+                return match self.mention_ending_at(j - 1) {
+                    Some(m) if !m.in_quote => self.actor_of(m),
+                    _ => Subject::NotFound,
+                };
+            }
             if matches!(t, "I" | "we" | "We") {
                 return Subject::Anonymous(self.range(j, j));
             }
@@ -454,6 +464,22 @@ impl<'a> Doc<'a> {
                 continue;
             }
             if self.is_name_word(j) && !NOT_NAME_WORDS.contains(&t) {
+                // "Russia’s Defense Ministry said": an institution of a named state speaks for it
+                if NOT_PERSON_LAST.contains(&t) {
+                    let mut k = j;
+                    while k > lo
+                        && k + 4 > j
+                        && self.is_name_word(k - 1)
+                        && self.mention_ending_at(k - 1).is_none()
+                    {
+                        k -= 1;
+                    }
+                    if let Some(m) = k.checked_sub(1).and_then(|p| self.mention_ending_at(p)) {
+                        if m.possessive && !m.person && !m.in_quote {
+                            return self.actor_of(m);
+                        }
+                    }
+                }
                 if let Some(m) = self.by_surname(t, self.tokens[j].start) {
                     return Subject::Actor(m.who.clone(), self.range(j, j));
                 }
@@ -686,7 +712,7 @@ impl<'a> Doc<'a> {
             return Subject::NotFound;
         }
         for k in a + 1..b {
-            if let Some(Verb::Finite) = self.verb(k) {
+            if let Some(Verb::Finite | Verb::Ing) = self.verb(k) {
                 return self.subject_before(k, a, true);
             }
         }

@@ -264,6 +264,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 continue;
             }
             let is_year = j == i
+                && !t.contains(',')
                 && clean.len() == 4
                 && !clean.contains('.')
                 && (1800.0..=2100.0).contains(&value);

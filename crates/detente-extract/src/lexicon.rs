@@ -180,6 +180,9 @@ pub const SUBJECT_SKIP: &[&str] = &[
     "even",
     "had",
     "originally",
+    "keeps",
+    "kept",
+    "keep",
     "subsequently",
     "explicitly",
 ];

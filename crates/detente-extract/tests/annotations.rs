@@ -300,3 +300,17 @@ fn seeds_flag_the_disputed_us_aid_figures() {
     }
     assert!(pairs >= 2, "the annotation has disagreeing claims");
 }
+
+#[test]
+fn unseen_styles_scores() {
+    let (_, _, s) = run("tests/data/unseen");
+    // Quotation marks are found whatever the style; speakers are harder on text nobody tuned for.
+    assert!(
+        s.quotes.p() >= 0.9 && s.quotes.r() >= 0.9,
+        "quote precision/recall below 0.9"
+    );
+    assert!(
+        s.speaker.p() >= 0.6 && s.speaker.r() >= 0.6,
+        "quote+speaker precision/recall below 0.6"
+    );
+}
