@@ -39,10 +39,8 @@ fn load_gold(dir: &str) -> Vec<Gold> {
             let mut quotes = Vec::new();
             for q in v["quotes"].as_array().unwrap() {
                 let t = q["text"].as_str().unwrap();
-                let s = pos
-                    + text[pos..]
-                        .find(t)
-                        .unwrap_or_else(|| panic!("{}: quote not in article: {t}", f.display()));
+                let s = find_quoted(&text, pos, t)
+                    .unwrap_or_else(|| panic!("{}: quote not in article: {t}", f.display()));
                 pos = s + 1;
                 quotes.push((
                     s,
@@ -75,6 +73,18 @@ fn load_gold(dir: &str) -> Vec<Gold> {
             }
         })
         .collect()
+}
+
+/// `t` right after a double quotation mark, at or after `pos`.
+fn find_quoted(text: &str, mut pos: usize, t: &str) -> Option<usize> {
+    while let Some(i) = text[pos..].find(t) {
+        let s = pos + i;
+        if text[..s].ends_with(['"', '“', '„']) {
+            return Some(s);
+        }
+        pos = s + 1;
+    }
+    None
 }
 
 /// `t` as a whole word (not inside another word) at or after `pos`.
