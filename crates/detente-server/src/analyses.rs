@@ -57,7 +57,9 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
     }
     match analysis {
         Analysis::Forecast => ForecastOptions::from_json(options).map(|_| ()),
-        _ => Ok(()),
+        Analysis::Deals => DealsOptions::from_json(options).map(|_| ()),
+        Analysis::Simulate => SimulateOptions::from_json(options).map(|_| ()),
+        Analysis::Tournament => TournamentOptions::from_json(options).map(|_| ()),
     }
 }
 
@@ -71,10 +73,11 @@ pub fn run(
 ) -> Result<Value, String> {
     match analysis {
         Analysis::Forecast => forecast(scenario, &ForecastOptions::from_json(options)?, progress),
-        other => Err(format!(
-            "the `{}` analysis is not available in this build",
-            other.name()
-        )),
+        Analysis::Deals => deals(scenario, &DealsOptions::from_json(options)?, progress),
+        Analysis::Simulate => simulate(scenario, &SimulateOptions::from_json(options)?, progress),
+        Analysis::Tournament => {
+            tournament(scenario, &TournamentOptions::from_json(options)?, progress)
+        }
     }
 }
 
@@ -308,6 +311,416 @@ pub fn forecast(
         "seed": o.seed,
         "issues": issues_out,
         "note": note.trim(),
+    }))
+}
+
+fn opt_step(o: &Value) -> Result<Option<f64>, String> {
+    match o.get("step") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(x) if x > 0.0 && x <= 100.0 => Ok(Some(x)),
+            _ => Err("`step` must be a number in (0, 100]".into()),
+        },
+    }
+}
+
+fn domain_of(scenario: &Scenario, step: Option<f64>) -> Result<detente_space::Domain, String> {
+    let opts = detente_space::DiscretiseOptions {
+        step,
+        ..Default::default()
+    };
+    detente_space::Domain::from_scenario(scenario, &opts).map_err(|errs| {
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+fn actor_name(scenario: &Scenario, id: &str) -> String {
+    scenario
+        .actors
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Options of the `deals` analysis.
+#[derive(Debug, Clone)]
+pub struct DealsOptions {
+    pub top: usize,
+    pub by: detente_deals::Criterion,
+    /// Scale issues: a point every `step` instead of the anchors.
+    pub step: Option<f64>,
+    /// Packages drawn at random (seeded) for the scatter, besides the frontier and the top.
+    pub sample: u64,
+    pub seed: u64,
+}
+
+impl DealsOptions {
+    pub fn from_json(o: &Value) -> Result<Self, String> {
+        unknown_keys(o, &["top", "by", "step", "sample", "seed"])?;
+        let by = opt_str(o, "by", "nash", &["nash", "welfare", "egalitarian"])?;
+        let by = detente_deals::Criterion::ALL
+            .iter()
+            .find(|(n, _)| *n == by)
+            .map(|(_, c)| *c)
+            .ok_or("bad criterion")?;
+        Ok(DealsOptions {
+            top: opt_u64(o, "top", 10, 100)? as usize,
+            by,
+            step: opt_step(o)?,
+            sample: opt_u64(o, "sample", 1500, 20000)?,
+            seed: opt_u64(o, "seed", 1, u64::MAX)?,
+        })
+    }
+}
+
+/// The deal space: packages (Pareto frontier, top packages, bargaining solutions, and a seeded
+/// random sample of the whole space for the scatter), the zone of agreement and the blockers.
+pub fn deals(scenario: &Scenario, o: &DealsOptions, progress: &Progress) -> Result<Value, String> {
+    use rand::{RngExt, SeedableRng};
+    let domain = domain_of(scenario, o.step)?;
+    progress.set(0.05);
+    let opts = detente_deals::DealOptions {
+        top: o.top,
+        by: o.by,
+        ..Default::default()
+    };
+    let a = detente_deals::analyse(&domain, &opts).map_err(|e| e.to_string())?;
+    if progress.is_cancelled() {
+        return Err("cancelled".into());
+    }
+    progress.set(0.8);
+    let space = &domain.space;
+    let acceptable = |out: &[u32]| {
+        domain
+            .parties
+            .iter()
+            .all(|p| p.utility.acceptable(out) && p.utility.utility(out) >= p.utility.reservation)
+    };
+    let mut index_of: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut packages: Vec<Value> = Vec::new();
+    let mut add = |index: u64, outcome: &[u32], utilities: &[f64], pareto: bool| -> usize {
+        if let Some(&i) = index_of.get(&index) {
+            if pareto {
+                packages[i]["pareto"] = json!(true);
+            }
+            return i;
+        }
+        let i = packages.len();
+        packages.push(
+            json!({"index": index, "label": space.describe(outcome), "utilities": utilities,
+                             "acceptable": acceptable(outcome), "pareto": pareto}),
+        );
+        index_of.insert(index, i);
+        i
+    };
+    for p in &a.pareto {
+        add(p.index, &p.outcome, &p.utilities, true);
+    }
+    let top: Vec<usize> = a
+        .top
+        .iter()
+        .map(|s| {
+            add(
+                s.package.index,
+                &s.package.outcome,
+                &s.package.utilities,
+                false,
+            )
+        })
+        .collect();
+    let mut solutions = serde_json::Map::new();
+    for (name, p) in [
+        ("nash", &a.nash),
+        ("egalitarian", &a.egalitarian),
+        ("kalai-smorodinsky", &a.kalai_smorodinsky),
+        ("max welfare", &a.max_welfare),
+    ] {
+        if let Some(p) = p {
+            solutions.insert(
+                name.into(),
+                json!(add(p.index, &p.outcome, &p.utilities, false)),
+            );
+        }
+    }
+    let n = space.cardinality();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(o.seed);
+    if n > 0 {
+        for _ in 0..o.sample.min(n) {
+            let idx = rng.random_range(0..n);
+            let out = space.outcome_at(idx);
+            let u = domain.utilities(&out);
+            add(idx, &out, &u, false);
+        }
+    }
+    let issue_name = |i: usize| {
+        space
+            .issues
+            .get(i)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    let blockers: Vec<Value> = a
+        .blockers
+        .iter()
+        .filter(|b| b.rejects > 0 || b.below_reservation > 0)
+        .map(|b| {
+            let who = actor_name(scenario, &a.parties[b.party]);
+            let why: Vec<String> = b
+                .red_lines
+                .iter()
+                .map(|r| {
+                    let vals: Vec<String> = r.rejected_values.iter().map(|&v| space.issues[r.issue].values.get(v as usize).cloned().unwrap_or_default()).collect();
+                    format!("red line on {}: rejects {} ({} packages)", issue_name(r.issue), vals.join(" / "), r.packages)
+                })
+                .collect();
+            json!({"actor": who, "blocks": format!("{} of {} packages ({} by it alone); {} below its reservation value", b.rejects, a.outcomes, b.sole, b.below_reservation), "why": why.join("; ")})
+        })
+        .collect();
+    let relaxations: Vec<Value> = a
+        .relaxations
+        .iter()
+        .map(|r| json!({"actors": r.actors.iter().map(|&i| actor_name(scenario, &a.parties[i])).collect::<Vec<_>>(), "opens": r.opens, "moves": r.moves.iter().map(|m| format!("{} moves its red line on {}", actor_name(scenario, &a.parties[m.party]), issue_name(m.issue))).collect::<Vec<_>>()}))
+        .collect();
+    let actors: Vec<Value> = a
+        .parties
+        .iter()
+        .map(|id| json!({"id": id, "name": actor_name(scenario, id)}))
+        .collect();
+    let note = format!(
+        "{} packages in the space, {} acceptable to every veto player (no red line crossed, every reservation value met); Pareto frontier of the zone: {} points; top packages by {}. The scatter shows the frontier, the top packages, the solutions and {} packages drawn at random (seed {}).",
+        a.outcomes, a.acceptable, a.pareto.len(), o.by.as_str(), o.sample.min(n), o.seed
+    );
+    Ok(json!({
+        "actors": actors, "outcomes": a.outcomes, "acceptable": a.acceptable, "disagreement": a.disagreement,
+        "packages": packages, "top": top, "solutions": solutions, "blockers": blockers,
+        "relaxations": relaxations, "by": o.by.as_str(), "note": note,
+        "issues": space.issues.iter().map(|i| i.name.clone()).collect::<Vec<_>>(),
+    }))
+}
+
+fn negotiator_list(
+    o: &Value,
+    key: &str,
+    default: &[&str],
+) -> Result<Vec<detente_simulate::NegotiatorSpec>, String> {
+    let names: Vec<String> = match o.get(key) {
+        None | Some(Value::Null) => default.iter().map(|s| s.to_string()).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("`{key}` must be a list of negotiator names"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(format!(
+                "`{key}` must be a list of negotiator names, e.g. [\"boulware\", \"nash\"]"
+            ))
+        }
+    };
+    names
+        .iter()
+        .map(|n| detente_simulate::NegotiatorSpec::parse(n))
+        .collect()
+}
+
+fn opt_rounds(o: &Value) -> Result<u32, String> {
+    let r = opt_u64(o, "rounds", 100, 10_000)?;
+    if r == 0 {
+        return Err("`rounds` must be at least 1".into());
+    }
+    Ok(r as u32)
+}
+
+/// Options of the `simulate` analysis.
+#[derive(Debug, Clone)]
+pub struct SimulateOptions {
+    /// One per party (veto player, in scenario order); empty = `boulware` for every party.
+    pub negotiators: Vec<detente_simulate::NegotiatorSpec>,
+    pub rounds: u32,
+    pub seed: u64,
+    pub step: Option<f64>,
+}
+
+impl SimulateOptions {
+    pub fn from_json(o: &Value) -> Result<Self, String> {
+        unknown_keys(o, &["negotiators", "rounds", "seed", "step"])?;
+        Ok(SimulateOptions {
+            negotiators: negotiator_list(o, "negotiators", &[])?,
+            rounds: opt_rounds(o)?,
+            seed: opt_u64(o, "seed", 1, u64::MAX)?,
+            step: opt_step(o)?,
+        })
+    }
+}
+
+/// One negotiation under the stacked alternating offers protocol, with its full trace.
+pub fn simulate(
+    scenario: &Scenario,
+    o: &SimulateOptions,
+    progress: &Progress,
+) -> Result<Value, String> {
+    let domain = domain_of(scenario, o.step)?;
+    let arena = detente_simulate::arena_from_domain(&domain).map_err(|e| format!("{e:?}"))?;
+    progress.set(0.2);
+    let n = domain.parties.len();
+    let specs = if o.negotiators.is_empty() {
+        vec![detente_simulate::NegotiatorSpec::parse("boulware")?; n]
+    } else {
+        o.negotiators.clone()
+    };
+    if specs.len() != n {
+        return Err(format!(
+            "{} negotiator(s) given for {n} parties ({}); give one per party, in this order",
+            specs.len(),
+            domain
+                .parties
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let refs: Vec<&detente_simulate::NegotiatorSpec> = specs.iter().collect();
+    let config = detente_simulate::SaopConfig {
+        rounds: Some(o.rounds),
+        ..Default::default()
+    };
+    let r =
+        detente_simulate::negotiate(&arena, &refs, &config, o.seed).map_err(|e| e.to_string())?;
+    progress.set(0.9);
+    let space = &domain.space;
+    let describe = |out: u32| -> serde_json::Map<String, Value> {
+        let vals = arena.decode(out);
+        space
+            .issues
+            .iter()
+            .zip(&vals)
+            .map(|(i, &v)| {
+                (
+                    i.name.clone(),
+                    json!(i.values.get(v as usize).cloned().unwrap_or_default()),
+                )
+            })
+            .collect()
+    };
+    let parties: Vec<String> = domain
+        .parties
+        .iter()
+        .map(|p| actor_name(scenario, &p.name))
+        .collect();
+    const MAX_STEPS: usize = 5000;
+    let steps: Vec<Value> = r
+        .trace
+        .iter()
+        .filter_map(|t| {
+            let out = t.outcome?;
+            Some(json!({"round": t.round, "proposer": parties[t.party], "response": format!("{:?}", t.action).to_lowercase(),
+                        "offer": describe(out), "utilities": arena.utilities(out)}))
+        })
+        .take(MAX_STEPS)
+        .collect();
+    let summary = match r.agreement {
+        Some(a) => format!(
+            "Agreement in round {} of {}: {}",
+            r.rounds,
+            o.rounds,
+            describe(a)
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        None => format!(
+            "No agreement after {} rounds; every party gets its reservation value",
+            r.rounds
+        ),
+    };
+    Ok(json!({
+        "parties": parties,
+        "negotiators": specs.iter().map(|s| s.label.clone()).collect::<Vec<_>>(),
+        "agreement": r.agreement.map(|a| json!({"offer": describe(a), "utilities": r.raw_utilities})),
+        "utilities": r.utilities, "rounds": r.rounds, "turns": r.turns, "welfare": r.welfare,
+        "pareto_distance": r.pareto_distance, "nash_distance": r.nash_distance,
+        "steps": steps, "truncated": r.trace.len() > MAX_STEPS,
+        "summary": summary,
+        "note": format!("Stacked alternating offers, {} rounds at most, seed {}; negotiators: {}.", o.rounds, o.seed,
+                        specs.iter().zip(&parties).map(|(s, p)| format!("{p} = {}", s.label)).collect::<Vec<_>>().join(", ")),
+    }))
+}
+
+/// Options of the `tournament` analysis.
+#[derive(Debug, Clone)]
+pub struct TournamentOptions {
+    pub negotiators: Vec<detente_simulate::NegotiatorSpec>,
+    pub reps: u32,
+    pub rounds: u32,
+    pub seed: u64,
+    pub step: Option<f64>,
+}
+
+impl TournamentOptions {
+    pub fn from_json(o: &Value) -> Result<Self, String> {
+        unknown_keys(o, &["negotiators", "reps", "rounds", "seed", "step"])?;
+        let reps = opt_u64(o, "reps", 1, 1000)? as u32;
+        if reps == 0 {
+            return Err("`reps` must be at least 1".into());
+        }
+        Ok(TournamentOptions {
+            negotiators: negotiator_list(
+                o,
+                "negotiators",
+                &["boulware", "linear", "conceder", "nash"],
+            )?,
+            reps,
+            rounds: opt_rounds(o)?,
+            seed: opt_u64(o, "seed", 1, u64::MAX)?,
+            step: opt_step(o)?,
+        })
+    }
+}
+
+/// Every assignment of the negotiators to the parties, `reps` times; per-negotiator summary.
+pub fn tournament(
+    scenario: &Scenario,
+    o: &TournamentOptions,
+    progress: &Progress,
+) -> Result<Value, String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let domain = domain_of(scenario, o.step)?;
+    let arena = detente_simulate::arena_from_domain(&domain).map_err(|e| format!("{e:?}"))?;
+    let total =
+        detente_simulate::tournament::run_count(o.negotiators.len(), domain.parties.len(), o.reps)
+            .unwrap_or(u64::MAX);
+    if total > 200_000 {
+        return Err(format!("{total} negotiations is more than the server runs in one job (200000); use fewer negotiators or repetitions"));
+    }
+    let config = detente_simulate::TournamentConfig {
+        reps: o.reps,
+        seed: o.seed,
+        saop: detente_simulate::SaopConfig {
+            rounds: Some(o.rounds),
+            ..Default::default()
+        },
+    };
+    let done = AtomicU64::new(0);
+    let tick = || {
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress.set(d as f64 / total.max(1) as f64);
+    };
+    let r = detente_simulate::run_tournament(&arena, &o.negotiators, &config, &tick)?;
+    let agreements = r.runs.iter().filter(|x| x.agreement.is_some()).count();
+    Ok(json!({
+        "parties": domain.parties.iter().map(|p| actor_name(scenario, &p.name)).collect::<Vec<_>>(),
+        "negotiators": o.negotiators.iter().map(|s| s.label.clone()).collect::<Vec<_>>(),
+        "runs": r.runs.len(), "agreements": agreements, "summary": r.summary,
+        "note": format!("{} negotiations ({} negotiators over {} parties, {} repetition(s)), {} rounds at most, seed {}.",
+                        r.runs.len(), o.negotiators.len(), domain.parties.len(), o.reps, o.rounds, o.seed),
     }))
 }
 
