@@ -2,6 +2,8 @@
 //! plus each party's offerable outcomes sorted by utility, the Pareto frontier and the Nash
 //! point. One [`Arena`] is shared (read-only) by every negotiation of a tournament.
 
+use rayon::prelude::*;
+
 /// One party's view of the outcome space, given as plain tables (index = outcome index).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartyTable {
@@ -22,8 +24,8 @@ pub struct PartyTable {
 pub enum ArenaError {
     /// Fewer than two parties.
     TooFewParties(usize),
-    /// The outcome space is empty or larger than `u32::MAX` outcomes.
-    BadSpaceSize(u128),
+    /// The outcome space is empty or larger than `limit` outcomes.
+    BadSpaceSize { size: u128, limit: u64 },
     /// A party's tables do not have one entry per outcome.
     TableLength {
         party: String,
@@ -40,10 +42,9 @@ impl std::fmt::Display for ArenaError {
             ArenaError::TooFewParties(n) => {
                 write!(f, "a negotiation needs at least two parties, found {n}")
             }
-            ArenaError::BadSpaceSize(n) => write!(
+            ArenaError::BadSpaceSize { size, limit } => write!(
                 f,
-                "the outcome space has {n} outcomes; simulation supports 1 to {} outcomes",
-                u32::MAX
+                "the outcome space has {size} outcomes; simulation supports 1 to {limit} outcomes (use fewer issues or options, or a coarser --step)"
             ),
             ArenaError::TableLength { party, expected, found } => write!(
                 f,
@@ -56,18 +57,48 @@ impl std::fmt::Display for ArenaError {
 
 impl std::error::Error for ArenaError {}
 
+/// A linear additive utility function given by its per-issue contributions
+/// (`weight · value`), evaluated on demand so that large spaces need no per-outcome table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditiveTable {
+    pub name: String,
+    /// `contrib[issue][value]` = weight of the issue × value of the option.
+    pub contrib: Vec<Vec<f64>>,
+    /// `rejected[issue][value]`: the party's red lines (empty inner vectors: none).
+    pub rejected: Vec<Vec<bool>>,
+    /// Cap the total at 1 (GENIUS).
+    pub cap_at_one: bool,
+    pub reservation: f64,
+    pub discount: Option<f64>,
+}
+
+/// How a party's utility of an outcome is found.
+#[derive(Debug, Clone)]
+enum UtilityFn {
+    Table {
+        utilities: Vec<f64>,
+        allowed: Vec<bool>,
+    },
+    Additive {
+        contrib: Vec<Vec<f64>>,
+        rejected: Vec<Vec<bool>>,
+        cap: bool,
+        cards: Vec<u32>,
+        strides: Vec<u32>,
+    },
+}
+
 /// A party inside an [`Arena`], with its precomputed orderings.
 #[derive(Debug, Clone)]
 pub struct Party {
     pub name: String,
-    pub utilities: Vec<f64>,
-    pub allowed: Vec<bool>,
+    util: UtilityFn,
     pub reservation: f64,
     pub discount: Option<f64>,
     /// The outcomes this party may offer or accept (allowed and at or above the reservation
     /// value), sorted by ascending utility (ties by outcome index).
     pub sorted: Vec<u32>,
-    /// `utilities[sorted[k]]`, for binary search.
+    /// `utility(sorted[k])`, for binary search.
     pub sorted_utils: Vec<f64>,
     /// `nash_above[k]`: among `sorted[k..]`, the outcome with the largest Nash product
     /// (`u32::MAX` when none of them is acceptable to every party).
@@ -75,18 +106,53 @@ pub struct Party {
 }
 
 impl Party {
+    /// Utility of outcome `o` (undiscounted).
+    #[inline]
+    pub fn utility(&self, o: u32) -> f64 {
+        match &self.util {
+            UtilityFn::Table { utilities, .. } => utilities[o as usize],
+            UtilityFn::Additive {
+                contrib,
+                cap,
+                cards,
+                strides,
+                ..
+            } => {
+                let mut u = 0.0;
+                for (i, c) in contrib.iter().enumerate() {
+                    u += c[((o / strides[i]) % cards[i]) as usize];
+                }
+                if *cap && u > 1.0 {
+                    1.0
+                } else {
+                    u
+                }
+            }
+        }
+    }
+
+    /// True when `o` crosses none of the party's red lines.
+    #[inline]
+    pub fn allowed(&self, o: u32) -> bool {
+        match &self.util {
+            UtilityFn::Table { allowed, .. } => allowed[o as usize],
+            UtilityFn::Additive {
+                rejected,
+                cards,
+                strides,
+                ..
+            } => rejected
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.is_empty() || !r[((o / strides[i]) % cards[i]) as usize]),
+        }
+    }
+
     /// True when this party may offer or accept `o` (no red line crossed, at or above the
     /// reservation value).
     #[inline]
     pub fn offerable(&self, o: u32) -> bool {
-        let o = o as usize;
-        self.allowed[o] && self.utilities[o] >= self.reservation
-    }
-
-    /// Utility of outcome `o` (undiscounted).
-    #[inline]
-    pub fn utility(&self, o: u32) -> f64 {
-        self.utilities[o as usize]
+        self.allowed(o) && self.utility(o) >= self.reservation
     }
 
     /// The best utility this party can get from an offerable outcome.
@@ -124,6 +190,7 @@ pub struct Arena {
     /// Number of values of each issue.
     pub cardinalities: Vec<u32>,
     strides: Vec<u32>,
+    n: usize,
     pub parties: Vec<Party>,
     /// The outcome maximising the product of `u_i - reservation_i` over outcomes acceptable to
     /// every party (ties to the lowest index); `None` when no outcome is acceptable to all.
@@ -137,18 +204,7 @@ impl Arena {
     /// Build an arena from an issue structure (number of values per issue) and one table per
     /// party. Outcome `o` decodes to value indices by mixed radix, the last issue fastest.
     pub fn new(cardinalities: Vec<u32>, tables: Vec<PartyTable>) -> Result<Arena, ArenaError> {
-        if tables.len() < 2 {
-            return Err(ArenaError::TooFewParties(tables.len()));
-        }
-        let size: u128 = cardinalities.iter().map(|&c| c as u128).product();
-        if size == 0 || size > u32::MAX as u128 {
-            return Err(ArenaError::BadSpaceSize(size));
-        }
-        let n = size as usize;
-        let mut strides = vec![1u32; cardinalities.len()];
-        for i in (0..cardinalities.len().saturating_sub(1)).rev() {
-            strides[i] = strides[i + 1] * cardinalities[i + 1];
-        }
+        let (n, strides) = Self::shape(&cardinalities, tables.len())?;
         let mut parties = Vec::with_capacity(tables.len());
         for t in tables {
             if t.utilities.len() != n || t.allowed.len() != n {
@@ -164,54 +220,108 @@ impl Arena {
                     what: format!("utility {bad} is not a finite number"),
                 });
             }
-            if !t.reservation.is_finite() {
-                return Err(ArenaError::BadNumber {
+            check_numbers(&t.name, t.reservation, t.discount)?;
+            parties.push(Party::prepare(
+                t.name,
+                UtilityFn::Table {
+                    utilities: t.utilities,
+                    allowed: t.allowed,
+                },
+                t.reservation,
+                t.discount,
+                n,
+            ));
+        }
+        Ok(Self::finish(cardinalities, strides, parties))
+    }
+
+    /// Build an arena from linear additive utility functions, evaluated on demand (memory:
+    /// about 16 bytes per offerable outcome per party, plus 4 bytes per such outcome for the
+    /// Nash ordering).
+    pub fn from_additive(
+        cardinalities: Vec<u32>,
+        tables: Vec<AdditiveTable>,
+    ) -> Result<Arena, ArenaError> {
+        let (n, strides) = Self::shape(&cardinalities, tables.len())?;
+        let mut parties = Vec::with_capacity(tables.len());
+        for t in tables {
+            let shape_ok = t.contrib.len() == cardinalities.len()
+                && t.contrib
+                    .iter()
+                    .zip(&cardinalities)
+                    .all(|(c, &k)| c.len() == k as usize)
+                && (t.rejected.is_empty()
+                    || (t.rejected.len() == cardinalities.len()
+                        && t.rejected
+                            .iter()
+                            .zip(&cardinalities)
+                            .all(|(r, &k)| r.is_empty() || r.len() == k as usize)));
+            if !shape_ok {
+                return Err(ArenaError::TableLength {
                     party: t.name,
-                    what: format!("reservation value {} is not a finite number", t.reservation),
+                    expected: cardinalities.len(),
+                    found: t.contrib.len(),
                 });
             }
-            if let Some(d) = t.discount {
-                if !(d > 0.0 && d <= 1.0) {
-                    return Err(ArenaError::BadNumber {
-                        party: t.name,
-                        what: format!("discount factor {d} is not in (0, 1]"),
-                    });
-                }
+            if t.contrib.iter().flatten().any(|x| !x.is_finite()) {
+                return Err(ArenaError::BadNumber {
+                    party: t.name,
+                    what: "an issue weight or option value is not a finite number".into(),
+                });
             }
-            let mut sorted: Vec<u32> = (0..n as u32)
-                .filter(|&o| t.allowed[o as usize] && t.utilities[o as usize] >= t.reservation)
-                .collect();
-            sorted.sort_unstable_by(|&a, &b| {
-                t.utilities[a as usize]
-                    .total_cmp(&t.utilities[b as usize])
-                    .then(a.cmp(&b))
-            });
-            let sorted_utils = sorted.iter().map(|&o| t.utilities[o as usize]).collect();
-            parties.push(Party {
-                name: t.name,
-                utilities: t.utilities,
-                allowed: t.allowed,
-                reservation: t.reservation,
-                discount: t.discount,
-                sorted,
-                sorted_utils,
-                nash_above: Vec::new(),
+            check_numbers(&t.name, t.reservation, t.discount)?;
+            let rejected = if t.rejected.is_empty() {
+                vec![Vec::new(); cardinalities.len()]
+            } else {
+                t.rejected
+            };
+            let util = UtilityFn::Additive {
+                contrib: t.contrib,
+                rejected,
+                cap: t.cap_at_one,
+                cards: cardinalities.clone(),
+                strides: strides.clone(),
+            };
+            parties.push(Party::prepare(t.name, util, t.reservation, t.discount, n));
+        }
+        Ok(Self::finish(cardinalities, strides, parties))
+    }
+
+    fn shape(cardinalities: &[u32], parties: usize) -> Result<(usize, Vec<u32>), ArenaError> {
+        if parties < 2 {
+            return Err(ArenaError::TooFewParties(parties));
+        }
+        let size: u128 = cardinalities.iter().map(|&c| c as u128).product();
+        if size == 0 || size > u32::MAX as u128 {
+            return Err(ArenaError::BadSpaceSize {
+                size,
+                limit: u32::MAX as u64,
             });
         }
+        let mut strides = vec![1u32; cardinalities.len()];
+        for i in (0..cardinalities.len().saturating_sub(1)).rev() {
+            strides[i] = strides[i + 1] * cardinalities[i + 1];
+        }
+        Ok((size as usize, strides))
+    }
+
+    fn finish(cardinalities: Vec<u32>, strides: Vec<u32>, parties: Vec<Party>) -> Arena {
+        let n = cardinalities.iter().map(|&c| c as usize).product();
         let mut arena = Arena {
             cardinalities,
             strides,
+            n,
             parties,
             nash: None,
             pareto: Vec::new(),
         };
         arena.prepare_solutions();
-        Ok(arena)
+        arena
     }
 
     /// Number of outcomes.
     pub fn len(&self) -> usize {
-        self.parties[0].utilities.len()
+        self.n
     }
 
     /// Always false: an arena has at least one outcome.
@@ -283,32 +393,96 @@ impl Arena {
     }
 
     fn prepare_solutions(&mut self) {
-        let n = self.len();
-        // Nash product per outcome (−∞ when not acceptable to all), computed once.
-        let products: Vec<f64> = (0..n as u32).map(|o| self.nash_product(o)).collect();
-        let mut best: Option<(u32, f64)> = None;
-        for (o, &p) in products.iter().enumerate() {
-            if p > f64::NEG_INFINITY && best.is_none_or(|(_, b)| p > b) {
-                best = Some((o as u32, p));
-            }
-        }
+        // The outcomes acceptable to all are among the first party's offerable ones.
+        let best = self.parties[0]
+            .sorted
+            .par_iter()
+            .filter_map(|&o| {
+                let p = self.nash_product(o);
+                (p > f64::NEG_INFINITY).then_some((o, p))
+            })
+            .reduce_with(|a, b| {
+                if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
+                    b
+                } else {
+                    a
+                }
+            });
         self.nash = best.map(|(o, _)| o);
-        for party in &mut self.parties {
+        let mut all_above = Vec::with_capacity(self.parties.len());
+        for party in &self.parties {
+            let products: Vec<f64> = party
+                .sorted
+                .par_iter()
+                .map(|&o| self.nash_product(o))
+                .collect();
             let mut above = vec![u32::MAX; party.sorted.len()];
             let mut run: Option<(u32, f64)> = None;
             for k in (0..party.sorted.len()).rev() {
                 let o = party.sorted[k];
-                let p = products[o as usize];
+                let p = products[k];
                 if p > f64::NEG_INFINITY && run.is_none_or(|(ro, rp)| p > rp || (p == rp && o < ro))
                 {
                     run = Some((o, p));
                 }
                 above[k] = run.map_or(u32::MAX, |(o, _)| o);
             }
+            all_above.push(above);
+        }
+        for (party, above) in self.parties.iter_mut().zip(all_above) {
             party.nash_above = above;
         }
         self.pareto = pareto_frontier(self);
     }
+}
+
+impl Party {
+    fn prepare(
+        name: String,
+        util: UtilityFn,
+        reservation: f64,
+        discount: Option<f64>,
+        n: usize,
+    ) -> Party {
+        let mut party = Party {
+            name,
+            util,
+            reservation,
+            discount,
+            sorted: Vec::new(),
+            sorted_utils: Vec::new(),
+            nash_above: Vec::new(),
+        };
+        let mut pairs: Vec<(f64, u32)> = (0..n as u32)
+            .into_par_iter()
+            .filter_map(|o| {
+                let u = party.utility(o);
+                (u >= reservation && party.allowed(o)).then_some((u, o))
+            })
+            .collect();
+        pairs.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        party.sorted = pairs.iter().map(|p| p.1).collect();
+        party.sorted_utils = pairs.iter().map(|p| p.0).collect();
+        party
+    }
+}
+
+fn check_numbers(name: &str, reservation: f64, discount: Option<f64>) -> Result<(), ArenaError> {
+    if !reservation.is_finite() {
+        return Err(ArenaError::BadNumber {
+            party: name.to_string(),
+            what: format!("reservation value {reservation} is not a finite number"),
+        });
+    }
+    if let Some(d) = discount {
+        if !(d > 0.0 && d <= 1.0) {
+            return Err(ArenaError::BadNumber {
+                party: name.to_string(),
+                what: format!("discount factor {d} is not in (0, 1]"),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn euclid(a: &[f64], b: &[f64]) -> f64 {
@@ -327,9 +501,11 @@ fn euclid(a: &[f64], b: &[f64]) -> f64 {
 /// block-nested-loop skyline (more parties) is enough.
 fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
     let m = arena.parties.len();
-    let mut points: Vec<Vec<f64>> = (0..arena.len() as u32)
-        .filter(|&o| arena.acceptable_to_all(o))
-        .map(|o| arena.utilities(o))
+    let mut points: Vec<Vec<f64>> = arena.parties[0]
+        .sorted
+        .par_iter()
+        .filter(|&&o| arena.acceptable_to_all(o))
+        .map(|&o| arena.utilities(o))
         .collect();
     // Lexicographically descending: a point can only be dominated by one before it.
     points.sort_unstable_by(|a, b| {

@@ -2,41 +2,44 @@
 //! GENIUS folder): every party's utility and red-line verdict for every outcome, computed once
 //! by streaming the space (the space's own indexing: last issue fastest).
 
-use crate::arena::{Arena, ArenaError, PartyTable};
+use crate::arena::{AdditiveTable, Arena, ArenaError};
 use detente_space::Domain;
 
-/// Largest outcome space a simulation prepares (memory is about 25 bytes per outcome per
-/// party, plus 8 bytes per outcome while preparing).
-pub const MAX_OUTCOMES: u64 = 10_000_000;
+/// Largest outcome space a simulation prepares. Memory is about 16 bytes per offerable
+/// outcome per party (its sorted list) plus 4 for the Nash ordering; utilities are evaluated
+/// from the linear additive function on demand.
+pub const MAX_OUTCOMES: u64 = 100_000_000;
 
 /// Prepare a domain for simulation.
 pub fn arena_from_domain(domain: &Domain) -> Result<Arena, ArenaError> {
     let n = domain.space.cardinality();
     if n == 0 || n > MAX_OUTCOMES {
-        return Err(ArenaError::BadSpaceSize(n as u128));
+        return Err(ArenaError::BadSpaceSize {
+            size: n as u128,
+            limit: MAX_OUTCOMES,
+        });
     }
-    let n = n as usize;
-    let mut tables: Vec<PartyTable> = domain
+    let tables = domain
         .parties
         .iter()
-        .map(|p| PartyTable {
-            name: p.name.clone(),
-            utilities: Vec::with_capacity(n),
-            allowed: Vec::with_capacity(n),
-            reservation: p.utility.reservation,
-            discount: p.utility.discount.filter(|&d| d > 0.0 && d < 1.0),
+        .map(|p| {
+            let u = &p.utility;
+            AdditiveTable {
+                name: p.name.clone(),
+                contrib: u
+                    .weights
+                    .iter()
+                    .zip(&u.values)
+                    .map(|(w, vals)| vals.iter().map(|v| w * v).collect())
+                    .collect(),
+                rejected: u.rejected.clone(),
+                cap_at_one: u.cap_at_one,
+                reservation: u.reservation,
+                discount: u.discount.filter(|&d| d > 0.0 && d < 1.0),
+            }
         })
         .collect();
-    let mut it = domain.space.iter_range(0, n as u64);
-    for _ in 0..n {
-        let o = it.current();
-        for (t, p) in tables.iter_mut().zip(&domain.parties) {
-            t.utilities.push(p.utility.utility(o));
-            t.allowed.push(p.utility.acceptable(o));
-        }
-        it.advance();
-    }
-    Arena::new(domain.space.sizes(), tables)
+    Arena::from_additive(domain.space.sizes(), tables)
 }
 
 #[cfg(test)]
@@ -74,8 +77,11 @@ mod tests {
         for o in 0..6u32 {
             let outcome = domain.space.outcome_at(o as u64);
             assert_eq!(arena.decode(o), outcome);
-            assert_eq!(arena.utilities(o), domain.utilities(&outcome));
-            assert_eq!(arena.parties[0].allowed[o as usize], outcome[0] != 2);
+            let expected = domain.utilities(&outcome);
+            for (a, b) in arena.utilities(o).iter().zip(&expected) {
+                assert!((a - b).abs() < 1e-12);
+            }
+            assert_eq!(arena.parties[0].allowed(o), outcome[0] != 2);
         }
         assert_eq!(arena.parties[0].reservation, 0.2);
     }

@@ -26,7 +26,7 @@ pub mod tournament;
 
 mod domain;
 
-pub use arena::{Arena, ArenaError, Party, PartyTable};
+pub use arena::{AdditiveTable, Arena, ArenaError, Party, PartyTable};
 pub use domain::{arena_from_domain, MAX_OUTCOMES};
 pub use mechanism::{
     negotiate, run_saop, ActionKind, DiscountClock, NegotiationResult, SaopConfig, SimulateError,

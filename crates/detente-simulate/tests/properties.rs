@@ -61,7 +61,7 @@ proptest! {
         if let Some(o) = r.agreement {
             prop_assert!((o as usize) < arena.len());
             for p in &arena.parties {
-                prop_assert!(p.allowed[o as usize], "red line of {} crossed", p.name);
+                prop_assert!(p.allowed(o), "red line of {} crossed", p.name);
                 prop_assert!(p.utility(o) >= p.reservation, "{} below reservation", p.name);
             }
             prop_assert!(r.pareto_distance.is_some() && r.nash_distance.is_some());
