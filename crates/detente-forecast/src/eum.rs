@@ -207,6 +207,132 @@ impl EumOptions {
     }
 }
 
+/// The option keys accepted by [`EumOptions::set`], with their values.
+pub const OPTION_KEYS: &[(&str, &str)] = &[
+    ("q", "a number in [0, 1]"),
+    ("resist-salience", "target | challenger"),
+    ("security", "challenges-against | challenges-by"),
+    ("range", "initial | every-round"),
+    ("risk-perspective", "challenger | receiver"),
+    ("probability", "per-pair | all-pairs"),
+    ("compromise", "least-movement | lowest-point | lowest-weighted-point"),
+    ("priority", "by-kind | least-movement"),
+    ("vote", "linear | risk-adjusted"),
+    ("compel", "true | false"),
+    ("mu", "weighted-median | weighted-mean"),
+    ("stopping", "rounds:N | tolerance:TOL[:MAX_ROUNDS]"),
+    ("forecast", "median | mean"),
+];
+
+impl EumOptions {
+    /// Set one option from its kebab-case key and value (see [`OPTION_KEYS`]).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let bad = || {
+            let allowed = OPTION_KEYS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("");
+            format!("EUM option `{key}`: `{value}` is not one of: {allowed}")
+        };
+        match key {
+            "q" => {
+                let q: f64 = value.parse().map_err(|_| bad())?;
+                if !(0.0..=1.0).contains(&q) {
+                    return Err(bad());
+                }
+                self.q = q;
+            }
+            "resist-salience" => {
+                self.resist_salience = match value {
+                    "target" => ResistSalience::Target,
+                    "challenger" => ResistSalience::Challenger,
+                    _ => return Err(bad()),
+                }
+            }
+            "security" => {
+                self.security = match value {
+                    "challenges-against" => SecuritySource::ChallengesAgainst,
+                    "challenges-by" => SecuritySource::ChallengesBy,
+                    _ => return Err(bad()),
+                }
+            }
+            "range" => {
+                self.range = match value {
+                    "initial" => RangeRule::Initial,
+                    "every-round" => RangeRule::EveryRound,
+                    _ => return Err(bad()),
+                }
+            }
+            "risk-perspective" => {
+                self.risk_perspective = match value {
+                    "challenger" => RiskPerspective::Challenger,
+                    "receiver" => RiskPerspective::Receiver,
+                    _ => return Err(bad()),
+                }
+            }
+            "probability" => {
+                self.probability = match value {
+                    "per-pair" => ProbabilityDenominator::PerPair,
+                    "all-pairs" => ProbabilityDenominator::AllPairs,
+                    _ => return Err(bad()),
+                }
+            }
+            "compromise" => {
+                self.compromise = match value {
+                    "least-movement" => CompromiseChoice::LeastMovement,
+                    "lowest-point" => CompromiseChoice::LowestPoint,
+                    "lowest-weighted-point" => CompromiseChoice::LowestWeightedPoint,
+                    _ => return Err(bad()),
+                }
+            }
+            "priority" => {
+                self.priority = match value {
+                    "by-kind" => OfferPriority::ByKind,
+                    "least-movement" => OfferPriority::LeastMovement,
+                    _ => return Err(bad()),
+                }
+            }
+            "vote" => {
+                self.vote = match value {
+                    "linear" => VoteUtility::Linear,
+                    "risk-adjusted" => VoteUtility::RiskAdjusted,
+                    _ => return Err(bad()),
+                }
+            }
+            "compel" => self.compel = value.parse().map_err(|_| bad())?,
+            "mu" => {
+                self.mu = match value {
+                    "weighted-median" => MuRule::WeightedMedian,
+                    "weighted-mean" => MuRule::WeightedMean,
+                    _ => return Err(bad()),
+                }
+            }
+            "stopping" => {
+                let parts: Vec<&str> = value.split(':').collect();
+                self.stopping = match parts.as_slice() {
+                    ["rounds", n] => Stopping::Rounds(n.parse().map_err(|_| bad())?),
+                    ["tolerance", t] => Stopping::Tolerance { tol: t.parse().map_err(|_| bad())?, max_rounds: 100 },
+                    ["tolerance", t, m] => {
+                        Stopping::Tolerance { tol: t.parse().map_err(|_| bad())?, max_rounds: m.parse().map_err(|_| bad())? }
+                    }
+                    _ => return Err(bad()),
+                }
+            }
+            "forecast" => {
+                self.forecast = match value {
+                    "median" => ForecastStat::Median,
+                    "mean" => ForecastStat::Mean,
+                    _ => return Err(bad()),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "unknown EUM option `{key}`; options: {}",
+                    OPTION_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                ))
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The expected utility model.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Eum {

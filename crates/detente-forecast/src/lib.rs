@@ -17,8 +17,10 @@ pub mod data;
 pub mod eum;
 pub mod io;
 pub mod model;
+pub mod montecarlo;
 pub mod nash;
 pub mod problem;
+pub mod sensitivity;
 pub mod smp;
 
 pub use baseline::{weighted_mean, weighted_median, Compromise, WeightedMedian};
