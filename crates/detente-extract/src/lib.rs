@@ -19,6 +19,7 @@
 
 pub mod analyse;
 pub mod claims;
+pub mod draft;
 pub mod gazetteer;
 pub mod input;
 pub mod issues;
