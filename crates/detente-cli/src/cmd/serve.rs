@@ -24,13 +24,21 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
     if workers == 0 {
         return Err(CliError::bad_input("--workers must be at least 1"));
     }
-    let config = Config { db: args.db.clone(), addr: args.addr, token: args.token, imports: args.scenarios, workers };
+    let config = Config {
+        db: args.db.clone(),
+        addr: args.addr,
+        token: args.token,
+        imports: args.scenarios,
+        workers,
+    };
     let db = args.db.clone();
     let has_token = config.token.is_some();
     detente_server::serve(config, |addr, imported, interrupted| {
@@ -40,14 +48,24 @@ pub fn run(args: Args) -> CmdResult {
                 i.path.display(),
                 i.id,
                 i.revision,
-                if i.new_revision { " (saved)" } else { " (unchanged)" }
+                if i.new_revision {
+                    " (saved)"
+                } else {
+                    " (unchanged)"
+                }
             );
         }
         if interrupted > 0 {
-            eprintln!("{interrupted} run(s) left unfinished by the last server were marked interrupted");
+            eprintln!(
+                "{interrupted} run(s) left unfinished by the last server were marked interrupted"
+            );
         }
         eprintln!("database: {}", db.display());
-        let hint = if has_token { " (open it as http://…/#token=T)" } else { "" };
+        let hint = if has_token {
+            " (open it as http://…/#token=T)"
+        } else {
+            ""
+        };
         eprintln!("listening on http://{addr}/{hint}");
         eprintln!("press Ctrl-C to stop");
     })
