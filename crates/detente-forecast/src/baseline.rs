@@ -1,5 +1,6 @@
 //! The two baselines: the compromise model (capability × salience weighted mean) and the
 //! weighted median (the Condorcet winner among the positions under linear loss).
+#![allow(clippy::needless_range_loop)] // index-heavy numeric code reads better with indices
 
 use crate::model::{IssueModel, Solved};
 use crate::problem::IssueData;

@@ -4,6 +4,7 @@
 //! Determinism: run `t` draws from its own ChaCha8 stream (`seed_from_u64(seed)`, stream `t`),
 //! and results are collected in run order, so the same seed gives the same numbers whatever
 //! the number of threads.
+#![allow(clippy::needless_range_loop)] // index-heavy numeric code reads better with indices
 
 use crate::io::StanceRanges;
 use crate::model::Model;

@@ -8,6 +8,7 @@
 //! the status quo no move benefits everyone: the status quo itself is the solution (the output
 //! says so in a note). Linked issues can still trade; that is the spatial model's and the deal
 //! space's job.
+#![allow(clippy::needless_range_loop)] // index-heavy numeric code reads better with indices
 
 use crate::model::{IssueModel, Solved};
 use crate::problem::IssueData;

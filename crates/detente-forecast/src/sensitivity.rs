@@ -1,5 +1,6 @@
 //! Sensitivity analysis: which input moves a forecast most (tornado), and what one actor can
 //! do to bring the forecast closer to its own position (advice).
+#![allow(clippy::needless_range_loop)] // index-heavy numeric code reads better with indices
 
 use crate::model::Model;
 use crate::problem::Problem;

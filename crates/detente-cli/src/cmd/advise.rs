@@ -1,12 +1,148 @@
-//! `detente advise` — being built (see the issue tracker); replaced by the real command.
-use crate::common::{CliError, CmdResult};
+//! `detente advise INPUT --actor A`: the changes (A's own position or salience, or persuading
+//! one other actor) that move the forecast most toward A's position, with their effect sizes.
+
+use super::forecast::{load_input, model_config, model_label, model_names};
+use crate::common::{print_json, table, CliError, CmdResult, Format};
+use detente_forecast::build_model;
+use detente_forecast::sensitivity::{advise, Change};
+use serde_json::json;
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Inputs
-    pub inputs: Vec<std::path::PathBuf>,
+    /// Scenario (.toml/.json), plain CSV, KTAB CSV or DEU CSV
+    pub input: PathBuf,
+    /// The actor to advise (id or name)
+    #[arg(long)]
+    pub actor: String,
+    /// The model whose forecast is moved: mean, median, eum, smp or nash
+    #[arg(long, default_value = "eum")]
+    pub model: String,
+    /// Only this issue (id)
+    #[arg(long)]
+    pub issue: Option<String>,
+    /// Size of a change: positions and saliences in points, the own-position grid spacing
+    #[arg(long, default_value_t = 10.0)]
+    pub step: f64,
+    /// How many pieces of advice to show
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// EUM preset (textbook, scholz2011, q05)
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Rounds of the iterative models
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(CliError::failure("`detente advise` is not built yet"))
+pub fn run(args: Args) -> CmdResult {
+    let input = load_input(&args.input)?;
+    let p = &input.problem;
+    let names = model_names(std::slice::from_ref(&args.model))?;
+    if names.len() != 1 {
+        return Err(CliError::bad_input("advise works with one model; choose e.g. --model eum"));
+    }
+    if !(args.step.is_finite() && args.step > 0.0) {
+        return Err(CliError::bad_input("--step must be a positive number"));
+    }
+    let cfg = model_config(args.preset.as_deref(), &[], args.rounds)?;
+    let model = build_model(names[0], &cfg).expect("known model");
+    let a = p
+        .actors
+        .iter()
+        .position(|x| x.id == args.actor)
+        .or_else(|| p.actors.iter().position(|x| x.name.eq_ignore_ascii_case(&args.actor) || x.id.eq_ignore_ascii_case(&args.actor)))
+        .ok_or_else(|| {
+            let ids: Vec<&str> = p.actors.iter().map(|x| x.id.as_str()).collect();
+            let hint = detente_scenario::did_you_mean(&args.actor, ids.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            CliError::bad_input(format!("{}: no actor `{}`{hint}; actors: {}", args.input.display(), args.actor, ids.join(", ")))
+        })?;
+    let issue_filter = match &args.issue {
+        Some(id) => Some(p.issues.iter().position(|i| &i.id == id).ok_or_else(|| {
+            CliError::bad_input(format!(
+                "no scale issue `{id}`; issues: {}",
+                p.issues.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    if !(0..p.issues.len()).any(|d| p.stances[d][a].is_some() && issue_filter.map(|f| f == d).unwrap_or(true)) {
+        return Err(CliError::bad_input(format!(
+            "actor `{}` takes no position on any {}scale issue, so there is nothing to advise",
+            p.actors[a].id,
+            if issue_filter.is_some() { "selected " } else { "" }
+        )));
+    }
+    let mut advice = advise(p, model.as_ref(), a, args.step);
+    if let Some(f) = issue_filter {
+        advice.retain(|x| x.issue == f);
+    }
+    advice.truncate(args.top);
+    let describe = |c: &Change| -> String {
+        match c {
+            Change::OwnPosition { to } => format!("announce position {to:.1}"),
+            Change::OwnSalience { to } => format!("set own salience to {to:.0}"),
+            Change::PersuadePosition { actor, to } => format!("persuade {} to move to {to:.1}", p.actors[*actor].name),
+            Change::PersuadeSalience { actor, to } => format!("persuade {} to set salience {to:.0}", p.actors[*actor].name),
+        }
+    };
+    match args.format {
+        Format::Json => {
+            let items: Vec<_> = advice
+                .iter()
+                .map(|x| {
+                    json!({
+                        "issue": p.issues[x.issue].id, "change": x.change, "description": describe(&x.change),
+                        "forecast_before": x.forecast_before, "forecast_after": x.forecast_after,
+                        "target": x.target, "gain": x.gain,
+                    })
+                })
+                .collect();
+            print_json(&json!({"actor": p.actors[a].id, "model": names[0], "step": args.step, "advice": items}))
+        }
+        Format::Csv => {
+            println!("issue,change,forecast_before,forecast_after,target,gain");
+            for x in &advice {
+                println!(
+                    "{},\"{}\",{},{},{},{}",
+                    p.issues[x.issue].id,
+                    describe(&x.change).replace('"', "\"\""),
+                    x.forecast_before,
+                    x.forecast_after,
+                    x.target,
+                    x.gain
+                );
+            }
+            Ok(())
+        }
+        Format::Table => {
+            println!(
+                "Advice for {} ({}): changes that bring the forecast closer to its position",
+                p.actors[a].name,
+                model_label(names[0])
+            );
+            if advice.is_empty() {
+                println!("No change of size {} moves the forecast closer to {}'s position.", args.step, p.actors[a].name);
+                return Ok(());
+            }
+            let mut t = table();
+            t.set_header(vec!["Issue", "Change", "Forecast now", "Forecast after", "Own position", "Closer by"]);
+            for x in &advice {
+                t.add_row(vec![
+                    p.issues[x.issue].title.clone(),
+                    describe(&x.change),
+                    input.describe(x.issue, x.forecast_before),
+                    input.describe(x.issue, x.forecast_after),
+                    format!("{:.1}", x.target),
+                    format!("{:.1}", x.gain),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+    }
 }
