@@ -87,31 +87,30 @@ impl IssueModel for Nash {
                 ..Default::default()
             };
         }
-        // Σ w_i ln(gain_i) is concave on (a, b): golden-section search.
-        let f = |t: f64| -> f64 {
-            members.iter().enumerate().map(|(k, &i)| w[i] * (dis[k] - (t - x[i]).abs()).max(1e-300).ln()).sum()
+        // Σ w_i ln(gain_i) is concave on (a, b), so its derivative Σ w_i g_i'(t) / g_i(t) with
+        // g_i'(t) = −sign(t − x_i) is decreasing: bisect on its sign to machine precision (a kink
+        // where it jumps across zero is found the same way).
+        let slope = |t: f64| -> f64 {
+            members
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| {
+                    let g = (dis[k] - (t - x[i]).abs()).max(1e-300);
+                    let dg = if t > x[i] { -1.0 } else if t < x[i] { 1.0 } else { 0.0 };
+                    w[i] * dg / g
+                })
+                .sum()
         };
-        let g = 0.5 * (5f64.sqrt() - 1.0);
         let (mut l, mut r) = (a, b);
-        let mut c = r - g * (r - l);
-        let mut e = l + g * (r - l);
-        let (mut fc, mut fe) = (f(c), f(e));
         for _ in 0..200 {
-            if (r - l).abs() < 1e-10 * (1.0 + r.abs()) {
+            let m = 0.5 * (l + r);
+            if m <= l || m >= r {
                 break;
             }
-            if fc < fe {
-                l = c;
-                c = e;
-                fc = fe;
-                e = l + g * (r - l);
-                fe = f(e);
+            if slope(m) > 0.0 {
+                l = m;
             } else {
-                r = e;
-                e = c;
-                fe = fc;
-                c = r - g * (r - l);
-                fc = f(c);
+                r = m;
             }
         }
         let mut notes = Vec::new();
