@@ -58,7 +58,8 @@ impl std::fmt::Display for ArenaError {
 impl std::error::Error for ArenaError {}
 
 /// A linear additive utility function given by its per-issue contributions
-/// (`weight · value`), evaluated on demand so that large spaces need no per-outcome table.
+/// (`weight · value`). The arena tabulates it in two halves of about √n entries each, so that
+/// large spaces need no per-outcome table and a utility costs two lookups.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdditiveTable {
     pub name: String,
@@ -79,12 +80,16 @@ enum UtilityFn {
         utilities: Vec<f64>,
         allowed: Vec<bool>,
     },
+    /// Linear additive, split in two: issues `0..s` (high part, index `o / low`) and `s..`
+    /// (low part, index `o % low`), each tabulated, so that `u(o) = hi[o / low] + lo[o % low]`.
+    /// Both tables have about √n entries.
     Additive {
-        contrib: Vec<Vec<f64>>,
-        rejected: Vec<Vec<bool>>,
+        low: u32,
+        hi_u: Vec<f64>,
+        lo_u: Vec<f64>,
+        hi_ok: Vec<bool>,
+        lo_ok: Vec<bool>,
         cap: bool,
-        cards: Vec<u32>,
-        strides: Vec<u32>,
     },
 }
 
@@ -112,16 +117,13 @@ impl Party {
         match &self.util {
             UtilityFn::Table { utilities, .. } => utilities[o as usize],
             UtilityFn::Additive {
-                contrib,
+                low,
+                hi_u,
+                lo_u,
                 cap,
-                cards,
-                strides,
                 ..
             } => {
-                let mut u = 0.0;
-                for (i, c) in contrib.iter().enumerate() {
-                    u += c[((o / strides[i]) % cards[i]) as usize];
-                }
+                let u = hi_u[(o / low) as usize] + lo_u[(o % low) as usize];
                 if *cap && u > 1.0 {
                     1.0
                 } else {
@@ -137,14 +139,8 @@ impl Party {
         match &self.util {
             UtilityFn::Table { allowed, .. } => allowed[o as usize],
             UtilityFn::Additive {
-                rejected,
-                cards,
-                strides,
-                ..
-            } => rejected
-                .iter()
-                .enumerate()
-                .all(|(i, r)| r.is_empty() || !r[((o / strides[i]) % cards[i]) as usize]),
+                low, hi_ok, lo_ok, ..
+            } => hi_ok[(o / low) as usize] && lo_ok[(o % low) as usize],
         }
     }
 
@@ -270,18 +266,7 @@ impl Arena {
                 });
             }
             check_numbers(&t.name, t.reservation, t.discount)?;
-            let rejected = if t.rejected.is_empty() {
-                vec![Vec::new(); cardinalities.len()]
-            } else {
-                t.rejected
-            };
-            let util = UtilityFn::Additive {
-                contrib: t.contrib,
-                rejected,
-                cap: t.cap_at_one,
-                cards: cardinalities.clone(),
-                strides: strides.clone(),
-            };
+            let util = split_tables(&cardinalities, &strides, n, &t);
             parties.push(Party::prepare(t.name, util, t.reservation, t.discount, n));
         }
         Ok(Self::finish(cardinalities, strides, parties))
@@ -464,6 +449,51 @@ impl Party {
         party.sorted = pairs.iter().map(|p| p.1).collect();
         party.sorted_utils = pairs.iter().map(|p| p.0).collect();
         party
+    }
+}
+
+/// Tabulate a linear additive function in two halves (see `UtilityFn::Additive`).
+fn split_tables(cards: &[u32], strides: &[u32], n: usize, t: &AdditiveTable) -> UtilityFn {
+    let target = ((n as f64).sqrt().ceil() as u64).max(1);
+    let mut s = cards.len();
+    let mut low: u64 = 1;
+    while s > 0 && low * cards[s - 1] as u64 <= target {
+        s -= 1;
+        low *= cards[s] as u64;
+    }
+    let rejects = |i: usize, v: usize| {
+        t.rejected
+            .get(i)
+            .and_then(|r| r.get(v))
+            .copied()
+            .unwrap_or(false)
+    };
+    let part = |range: std::ops::Range<usize>, count: u64, scale: u64| {
+        let mut us = Vec::with_capacity(count as usize);
+        let mut oks = Vec::with_capacity(count as usize);
+        for j in 0..count {
+            let o = j * scale;
+            let mut u = 0.0;
+            let mut ok = true;
+            for i in range.clone() {
+                let v = ((o / strides[i] as u64) % cards[i] as u64) as usize;
+                u += t.contrib[i][v];
+                ok &= !rejects(i, v);
+            }
+            us.push(u);
+            oks.push(ok);
+        }
+        (us, oks)
+    };
+    let (hi_u, hi_ok) = part(0..s, n as u64 / low, low);
+    let (lo_u, lo_ok) = part(s..cards.len(), low, 1);
+    UtilityFn::Additive {
+        low: low as u32,
+        hi_u,
+        lo_u,
+        hi_ok,
+        lo_ok,
+        cap: t.cap_at_one,
     }
 }
 

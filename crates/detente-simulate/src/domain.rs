@@ -85,4 +85,48 @@ mod tests {
         }
         assert_eq!(arena.parties[0].reservation, 0.2);
     }
+
+    #[test]
+    fn split_tables_agree_with_the_utility_function() {
+        let cards = [3usize, 4, 2, 5, 3];
+        let space = OutcomeSpace::new(
+            cards
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| SpaceIssue::new(format!("i{i}"), (0..c).map(|v| format!("v{v}"))))
+                .collect(),
+        );
+        let party = |k: usize| {
+            let values: Vec<Vec<f64>> = cards
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    (0..c)
+                        .map(|v| ((i * 7 + v * 3 + k * 5) % 11) as f64 / 10.0)
+                        .collect()
+                })
+                .collect();
+            let mut u = LinearAdditive::new(vec![0.3, 0.1, 0.25, 0.2, 0.15], values);
+            u.rejected[(k + 1) % 5][1] = true;
+            u.rejected[3][4 - k] = true;
+            u.reservation = 0.3;
+            Party {
+                name: format!("p{k}"),
+                utility: u,
+            }
+        };
+        let domain = Domain {
+            name: "five".into(),
+            space,
+            parties: vec![party(0), party(1), party(2)],
+        };
+        let arena = arena_from_domain(&domain).unwrap();
+        for o in 0..arena.len() as u32 {
+            let outcome = domain.space.outcome_at(o as u64);
+            for (p, d) in arena.parties.iter().zip(&domain.parties) {
+                assert!((p.utility(o) - d.utility.utility(&outcome)).abs() < 1e-12);
+                assert_eq!(p.allowed(o), d.utility.acceptable(&outcome));
+            }
+        }
+    }
 }
