@@ -21,7 +21,13 @@ pub(crate) const QUANTUM: f64 = (1u64 << 40) as f64;
 
 #[inline]
 pub(crate) fn quantise(u: f64) -> i64 {
-    (u * QUANTUM).round() as i64
+    // round half away from zero without a libm call
+    let y = u * QUANTUM;
+    if y >= 0.0 {
+        (y + 0.5) as i64
+    } else {
+        -((-y + 0.5) as i64)
+    }
 }
 
 /// Tolerance for "at or above the reservation value".
@@ -49,6 +55,9 @@ pub(crate) struct Ctx {
     pub criterion: Criterion,
     pub top: usize,
     pub relax_k: usize,
+    /// Quantised utility vectors of a few packages in the zone (flat, `p` per pivot): any
+    /// package strictly dominated by one of them is not on the frontier and is dropped early.
+    pub pivots: Vec<i64>,
 }
 
 impl Ctx {
@@ -287,6 +296,82 @@ fn drive<const P: usize, F: FnMut(u64, &[u32], &[f64; P], u64, f64)>(
     }
 }
 
+/// Whether some pivot is at least as good for everyone and better for someone. `last` is the
+/// pivot that matched last time (checked first: neighbouring packages are alike).
+#[inline]
+fn strictly_dominated(pivots: &[i64], q: &[i64], last: &mut usize) -> bool {
+    let p = q.len();
+    let m = pivots.len() / p;
+    for k in 0..m {
+        let j = (*last + k) % m;
+        if pivot_dominates(pivots, j, q) {
+            *last = j;
+            return true;
+        }
+    }
+    false
+}
+
+/// Pivots: for a fixed set of positive party weightings λ, the package maximising Σ λ_p u_p
+/// over the values no red line rejects (the problem separates by issue). Kept when it meets
+/// every reservation value. Deterministic.
+fn pivots(domain: &Domain, ctx_wv: &[f64], offs: &[usize], rej: &[u64], p: usize) -> Vec<i64> {
+    let n_issues = offs.len();
+    let sizes = domain.space.sizes();
+    let mut lambdas: Vec<Vec<f64>> = Vec::new();
+    for k in 0..p {
+        let mut l = vec![1e-3; p];
+        l[k] = 1.0;
+        lambdas.push(l);
+    }
+    lambdas.push(vec![1.0; p]);
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    while lambdas.len() < 48 {
+        let l: Vec<f64> = (0..p)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                0.01 + (x >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect();
+        lambdas.push(l);
+    }
+    let mut out: Vec<i64> = Vec::new();
+    for l in &lambdas {
+        let mut o = Vec::with_capacity(n_issues);
+        for i in 0..n_issues {
+            let mut best: Option<(f64, u32)> = None;
+            for v in 0..sizes[i] {
+                let at = offs[i] + v as usize;
+                if rej[at] != 0 {
+                    continue;
+                }
+                let sc: f64 = (0..p).map(|k| l[k] * ctx_wv[at * p + k]).sum();
+                if best.is_none_or(|(b, _)| sc > b) {
+                    best = Some((sc, v));
+                }
+            }
+            match best {
+                Some((_, v)) => o.push(v),
+                None => return Vec::new(),
+            }
+        }
+        let u = domain.utilities(&o);
+        if u.iter()
+            .zip(&domain.parties)
+            .any(|(u, party)| *u < party.utility.reservation - RES_EPS)
+        {
+            continue;
+        }
+        let q: Vec<i64> = u.iter().map(|&x| quantise(x)).collect();
+        if !out.chunks(p).any(|w| w == q.as_slice()) {
+            out.extend_from_slice(&q);
+        }
+    }
+    out
+}
+
 /// The moves a package needs: (party, issue, value) for every red line it crosses.
 fn moves_of(ctx: &Ctx, o: &[u32]) -> Vec<(u32, u32, u32)> {
     let mut mv = Vec::new();
@@ -306,6 +391,80 @@ struct Scratch {
     o: Vec<u32>,
     pts: PointSet,
     q: Vec<i64>,
+    seen: Dedup,
+}
+
+/// Open-addressing set of the utility vectors met so far in this chunk. Within a chunk indices
+/// increase, so a package whose vector was met before cannot represent it (nor be on the
+/// frontier if the earlier one was dominated).
+struct Dedup {
+    /// Slot -> 1 + key number (0 = empty).
+    slots: Vec<u32>,
+    keys: Vec<i64>,
+    used: Vec<u32>,
+}
+
+impl Dedup {
+    fn new() -> Self {
+        Dedup {
+            slots: Vec::new(),
+            keys: Vec::new(),
+            used: Vec::new(),
+        }
+    }
+    fn reset(&mut self, capacity: usize) {
+        let want = (capacity * 2).next_power_of_two().max(64);
+        if self.slots.len() < want {
+            self.slots = vec![0; want];
+        } else {
+            for &u in &self.used {
+                self.slots[u as usize] = 0;
+            }
+        }
+        self.used.clear();
+        self.keys.clear();
+    }
+    /// Insert `q`; false when it was already present.
+    #[inline]
+    fn insert(&mut self, q: &[i64]) -> bool {
+        let p = q.len();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &x in q {
+            h = (h ^ x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            h ^= h >> 29;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = (h as usize) & mask;
+        loop {
+            let e = self.slots[s] as usize;
+            if e == 0 {
+                self.keys.extend_from_slice(q);
+                self.slots[s] = (self.keys.len() / p) as u32;
+                self.used.push(s as u32);
+                return true;
+            }
+            let k = &self.keys[(e - 1) * p..e * p];
+            if k.iter().zip(q).all(|(a, b)| a == b) {
+                return false;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+}
+
+/// Whether pivot `j` strictly dominates `q`.
+#[inline]
+fn pivot_dominates(pivots: &[i64], j: usize, q: &[i64]) -> bool {
+    let p = q.len();
+    let w = &pivots[j * p..(j + 1) * p];
+    let mut gt = false;
+    for t in 0..p {
+        if w[t] < q[t] {
+            return false;
+        }
+        gt |= w[t] > q[t];
+    }
+    gt
 }
 
 fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Partial {
@@ -316,6 +475,9 @@ fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Parti
     let mut o = std::mem::take(&mut s.o);
     let pts = &mut s.pts;
     let q = &mut s.q;
+    let seen = &mut s.seen;
+    seen.reset((range.end - range.start) as usize);
+    let mut last_hit = 0usize;
     let mut top_floor = f64::NEG_INFINITY;
     let mut rej_floor = f64::NEG_INFINITY;
     drive::<P, _>(ctx, range.clone(), &mut o, |idx, o, u, mask, dist| {
@@ -331,7 +493,12 @@ fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Parti
             for p in 0..P {
                 q[p] = quantise(u[p]);
             }
-            pts.push(q, idx);
+            // cheap test first (the pivot that worked last time), then "seen before?", then
+            // every pivot
+            let quick = !ctx.pivots.is_empty() && pivot_dominates(&ctx.pivots, last_hit, q);
+            if !quick && seen.insert(q) && !strictly_dominated(&ctx.pivots, q, &mut last_hit) {
+                pts.push(q, idx);
+            }
             if ctx.top > 0 {
                 let sc = ctx.score(u);
                 if sc >= top_floor {
@@ -471,6 +638,7 @@ pub(crate) fn run(ctx: &Ctx, cardinality: u64, chunk_size: u64) -> Partial {
                 o: Vec::new(),
                 pts: PointSet::new(ctx.p),
                 q: Vec::new(),
+                seen: Dedup::new(),
             },
             |s, c| {
                 let range = c * chunk_size..((c + 1) * chunk_size).min(cardinality);
@@ -538,7 +706,9 @@ pub(crate) fn context(
         }
     }
     let any_red = rej.iter().any(|&m| m != 0);
+    let pivots = pivots(domain, &wv, &offs, &rej, p);
     Ctx {
+        pivots,
         p,
         n_issues: sizes.len(),
         sizes,
