@@ -282,7 +282,8 @@
     g += `<text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">${esc(opts.xlabel)}</text><text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.ylabel)}</text>`;
     if (opts.frontier && opts.frontier.length) g += `<polyline fill="none" stroke="#c8423a" stroke-width="1.5" points="${opts.frontier.map((p) => `${X(p[0])},${Y(p[1])}`).join(" ")}"/>`;
     for (const p of points) g += `<circle cx="${X(p.x)}" cy="${Y(p.y)}" r="${p.r || 3}" fill="${p.color}" fill-opacity="${p.opacity ?? 0.6}"><title>${esc(p.title)}</title></circle>`;
-    for (const m of opts.marks || []) g += `<circle cx="${X(m.x)}" cy="${Y(m.y)}" r="7" fill="none" stroke="${m.color}" stroke-width="2"/><text x="${X(m.x) + 9}" y="${Y(m.y) - 6}" fill="${m.color}">${esc(m.label)}</text>`;
+    for (const m of opts.marks || []) g += `<circle cx="${X(m.x)}" cy="${Y(m.y)}" r="7" fill="none" stroke="${m.color}" stroke-width="2"><title>${esc(m.label)}</title></circle>`;
+    (opts.marks || []).forEach((m, k) => { g += `<text x="${W - R - 4}" y="${T + 14 + 14 * k}" text-anchor="end" fill="${m.color}">○ ${esc(m.label)}</text>`; });
     g += `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#999"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/>`;
     return svg(W, H, g);
   }
@@ -359,8 +360,8 @@
     const sel = (idn, v) => `<select id="${idn}">${actors.map((a, i) => `<option value="${i}" ${i === v ? "selected" : ""}>${esc(a.name)}</option>`).join("")}</select>`;
     $("#dl").innerHTML = `
       <div class="row"><div class="card grow"><h2>Pareto scatter</h2><label>x ${sel("dl-x", ax)}</label><label>y ${sel("dl-y", ay)}</label><div id="dl-scatter"></div></div>
-      <div class="card grow"><h2>Top packages</h2><table class="data"><tr><th>#</th><th>Package</th>${actors.map((a) => `<th>${esc(a.name)}</th>`).join("")}</tr>
-        ${res.top.map((i, n) => { const p = res.packages[i]; return `<tr><td>${n + 1}</td><td class="small">${esc(p.label)}</td>${p.utilities.map((u) => `<td>${fmt(u, 2)}</td>`).join("")}</tr>`; }).join("")}</table>
+      <div class="card grow"><h2>Top packages (by ${esc(res.by)})</h2><div class="scroll"><table class="data small"><tr><th>#</th><th>Package</th>${actors.map((a) => `<th>${esc(a.name)}</th>`).join("")}</tr>
+        ${res.top.map((i, n) => { const p = res.packages[i]; return `<tr><td>${n + 1}</td><td class="small">${esc(p.label)}</td>${p.utilities.map((u) => `<td>${fmt(u, 2)}</td>`).join("")}</tr>`; }).join("")}</table></div>
         <h2>Who blocks what</h2>${res.blockers.length ? `<table class="data"><tr><th>Actor</th><th>Blocks</th><th>Why</th></tr>${res.blockers.map((b) => `<tr><td>${esc(b.actor)}</td><td>${esc(b.blocks)}</td><td class="small">${esc(b.why || "")}</td></tr>`).join("")}</table>` : `<p class="muted">No blockers found.</p>`}
         <p class="small muted">${esc(res.note || "")}</p></div></div>`;
     $("#dl-x").onchange = (e) => { ax = Number(e.target.value); draw(); };
@@ -369,12 +370,35 @@
   }
 
   // ---------- simulation replay ----------
+  const NEGOTIATORS = ["boulware", "linear", "conceder", "tit-for-tat", "relative-tit-for-tat", "hardheaded", "random", "nash", "frequency"];
   async function simulatePage(id, params) {
     const s = await scenario(id, params.get("rev"));
     nav(id, params.get("rev"), "simulate");
-    main().innerHTML = `<h1>Simulation replay · revision ${s.revision}</h1><div id="sm"></div>`;
+    const sc = s.scenario;
+    const veto = (sc.decision.veto_players.length ? sc.decision.veto_players : [...new Set(sc.stances.map((x) => x.actor))].sort((a, b) => a - b));
+    const chosen = (params.get("negotiators") || "").split(",").filter(Boolean);
+    const rounds = Number(params.get("rounds") || 100), seed = Number(params.get("seed") || 1);
+    main().innerHTML = `<h1>Simulation replay · revision ${s.revision}</h1>
+      <div class="card"><b>Negotiators</b> (one per veto player):
+        ${veto.map((a, k) => `<label>${esc(sc.actors[a].name)} <select class="sm-neg">${NEGOTIATORS.map((n) => `<option ${n === (chosen[k] || "boulware") ? "selected" : ""}>${n}</option>`).join("")}</select></label>`).join("")}
+        <label>rounds <input type="number" id="sm-rounds" min="1" max="10000" value="${rounds}"></label><label>seed <input type="number" id="sm-seed" min="0" value="${seed}"></label>
+        <button id="sm-run">Run</button> <button class="ghost" id="sm-tour">Tournament of all pairings</button></div>
+      <div id="sm"></div><div id="tour"></div>`;
+    const current = () => ({ negotiators: [...main().querySelectorAll(".sm-neg")].map((x) => x.value), rounds: Number($("#sm-rounds").value), seed: Number($("#sm-seed").value) });
+    $("#sm-run").onclick = () => { const c = current(); location.hash = link(id, "simulate", { rev: s.revision, negotiators: c.negotiators.join(","), rounds: c.rounds, seed: c.seed }); };
+    $("#sm-tour").onclick = async () => {
+      const c = current();
+      try {
+        const run = await ensureRun(id, s.revision, "tournament", { rounds: c.rounds, seed: c.seed }, (g, rid) => { $("#tour").innerHTML = progressHtml("running the tournament…", g.progress, rid); wireCancel($("#tour")); });
+        const r = run.result;
+        $("#tour").innerHTML = `<div class="card"><h2>Tournament</h2><p class="small muted">${esc(r.note)} ${r.agreements} of ${r.runs} negotiations reached agreement.</p>
+          <table class="data" id="tour-table"><tr><th>Negotiator</th><th>Mean utility</th><th>Agreement rate</th><th>Mean welfare</th><th>Distance to Nash</th><th>Distance to Pareto</th><th>Mean rounds</th></tr>
+          ${r.summary.map((x) => `<tr><td>${esc(x.negotiator)}</td><td>${fmt(x.mean_utility, 3)}</td><td>${fmt(100 * x.agreement_rate, 0)}%</td><td>${fmt(x.mean_welfare, 3)}</td><td>${fmt(x.mean_nash_distance, 3)}</td><td>${fmt(x.mean_pareto_distance, 3)}</td><td>${fmt(x.mean_rounds, 1)}</td></tr>`).join("")}</table></div>`;
+      } catch (e) { $("#tour").innerHTML = errorBox(e); }
+    };
+    const opts = { negotiators: veto.map((a, k) => chosen[k] || "boulware"), rounds, seed };
     try {
-      const run = await ensureRun(id, s.revision, "simulate", {}, (g, rid) => { $("#sm").innerHTML = progressHtml("simulating…", g.progress, rid); wireCancel($("#sm")); });
+      const run = await ensureRun(id, s.revision, "simulate", opts, (g, rid) => { $("#sm").innerHTML = progressHtml("simulating…", g.progress, rid); wireCancel($("#sm")); });
       renderSim(run.result);
     } catch (e) { $("#sm").innerHTML = errorBox(e); }
   }

@@ -28,7 +28,7 @@ pub struct AppState {
     /// Host names (with port) accepted in the Host header; empty accepts any (non-loopback
     /// binds, where the token protects the API).
     pub allowed_hosts: Vec<String>,
-    cache: Mutex<HashMap<(i64, i64), Arc<LoadedBundle>>>,
+    cache: Mutex<HashMap<(i64, i64), Arc<Cached>>>,
 }
 
 impl AppState {
@@ -48,33 +48,35 @@ impl AppState {
     }
 
     /// A stored revision, loaded (revisions never change, so the cache never goes stale).
-    fn loaded(
-        &self,
-        id: i64,
-        revision: Option<i64>,
-    ) -> Result<(Arc<LoadedBundle>, crate::store::Revision), ApiError> {
-        let rev = self.store.revision(id, revision)?;
-        let key = (id, rev.revision);
-        if let Some(l) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            return Ok((l.clone(), rev));
+    fn loaded(&self, id: i64, revision: Option<i64>) -> Result<Arc<Cached>, ApiError> {
+        let number = match revision {
+            Some(r) => r,
+            None => self.store.latest_revision(id)?,
+        };
+        let key = (id, number);
+        if let Some(c) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(c.clone());
         }
-        let l = Arc::new(load::load_bundle(&Bundle {
+        let rev = self.store.revision(id, Some(number))?;
+        let loaded = load::load_bundle(&Bundle {
             text: rev.text.clone(),
             file_name: rev.file_name.clone(),
             sources: rev.sources.clone(),
-        }));
-        let mut c = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if c.len() >= 64 {
-            c.clear();
+        });
+        let c = Arc::new(Cached { loaded, rev });
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= 64 {
+            cache.clear();
         }
-        c.insert(key, l.clone());
-        Ok((l, rev))
+        cache.insert(key, c.clone());
+        Ok(c)
     }
+}
+
+/// A loaded revision and its stored form.
+pub struct Cached {
+    pub loaded: LoadedBundle,
+    pub rev: crate::store::Revision,
 }
 
 /// An error answer: status plus a JSON body `{"error": …, "diagnostics"?: […]}`.
@@ -472,11 +474,12 @@ async fn get_scenario(
     Query(q): Query<RevQuery>,
 ) -> ApiResult<Json<Value>> {
     blocking(move || {
-        let (l, rev) = st.loaded(id, q.revision)?;
+        let c = st.loaded(id, q.revision)?;
+        let (l, rev) = (&c.loaded, &c.rev);
         let latest = if q.revision.is_none() {
             rev.revision
         } else {
-            st.store.revision(id, None)?.revision
+            st.store.latest_revision(id)?
         };
         let sources: Vec<Value> = l
             .loaded
@@ -527,9 +530,10 @@ async fn compare(
     Query(q): Query<CompareQuery>,
 ) -> ApiResult<Json<Value>> {
     blocking(move || {
-        let (a, _) = st.loaded(id, Some(q.from))?;
-        let (b, rb) = st.loaded(id, q.to)?;
-        let (sa, sb) = (&a.loaded.scenario, &b.loaded.scenario);
+        let a = st.loaded(id, Some(q.from))?;
+        let b = st.loaded(id, q.to)?;
+        let rb = &b.rev;
+        let (sa, sb) = (&a.loaded.loaded.scenario, &b.loaded.loaded.scenario);
         let key = |s: &detente_scenario::Scenario, st: &detente_scenario::Stance| {
             (s.actors[st.actor].id.clone(), s.issues[st.issue].id.clone())
         };
@@ -599,7 +603,8 @@ async fn get_source(
     Query(q): Query<RevQuery>,
 ) -> ApiResult<Json<Value>> {
     blocking(move || {
-        let (l, rev) = st.loaded(id, q.revision)?;
+        let c = st.loaded(id, q.revision)?;
+        let (l, rev) = (&c.loaded, &c.rev);
         let sc = &l.loaded.scenario;
         let i = sc
             .sources
@@ -659,7 +664,8 @@ async fn create_run(
     analyses::check_options(analysis, &options).map_err(ApiError::bad)?;
     let st2 = st.clone();
     let (run, revision, scenario) = blocking(move || {
-        let (l, rev) = st2.loaded(id, b.revision)?;
+        let c = st2.loaded(id, b.revision)?;
+        let (l, rev) = (&c.loaded, &c.rev);
         let run = st2
             .store
             .create_run(id, rev.revision, analysis.name(), &options)?;

@@ -143,7 +143,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// statement here takes well under a millisecond apart from the commit's fsync.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Read-only connections for queries (WAL lets them read while the writer commits); empty
+    /// for in-memory stores, which then read through the writer connection.
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
 }
+
+/// Read connections opened beside the writer.
+const READERS: usize = 4;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS scenarios(
@@ -189,7 +196,16 @@ impl Store {
     /// marked.
     pub fn open(path: &Path) -> StoreResult<(Store, usize)> {
         let conn = Connection::open(path)?;
-        Self::init(conn)
+        let (mut store, n) = Self::init(conn)?;
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            r.busy_timeout(std::time::Duration::from_secs(10))?;
+            store.readers.push(Mutex::new(r));
+        }
+        Ok((store, n))
     }
 
     /// An in-memory store (tests).
@@ -214,9 +230,33 @@ impl Store {
         Ok((
             Store {
                 conn: Mutex::new(conn),
+                readers: Vec::new(),
+                next_reader: Default::default(),
             },
             n,
         ))
+    }
+
+    /// A connection for queries: a free reader if there is one, else the next in turn.
+    fn read(&self) -> std::sync::MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return self.lock();
+        }
+        for r in &self.readers {
+            if let Ok(g) = r.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The latest revision number of a scenario.
+    pub fn latest_revision(&self, id: i64) -> StoreResult<i64> {
+        let conn = self.read();
+        let latest: Option<i64> =
+            conn.query_row("SELECT MAX(revision) FROM revisions WHERE scenario_id=?1", params![id], |r| r.get(0))?;
+        latest.ok_or_else(|| StoreError::NotFound(format!("no scenario {id}")))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -279,7 +319,7 @@ impl Store {
 
     /// The revision `revision` of scenario `id`, or the latest when `None`.
     pub fn revision(&self, id: i64, revision: Option<i64>) -> StoreResult<Revision> {
-        let conn = self.lock();
+        let conn = self.read();
         let sql = "SELECT scenario_id, revision, created_at, syntax, file_name, title, message, text, sources \
                    FROM revisions WHERE scenario_id=?1 AND (?2 IS NULL OR revision=?2) \
                    ORDER BY revision DESC LIMIT 1";
@@ -315,7 +355,7 @@ impl Store {
 
     /// Every revision of a scenario, oldest first.
     pub fn revisions(&self, id: i64) -> StoreResult<Vec<RevisionInfo>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut st = conn.prepare(
             "SELECT revision, created_at, title, message, length(CAST(text AS BLOB)) FROM revisions \
              WHERE scenario_id=?1 ORDER BY revision",
@@ -339,7 +379,7 @@ impl Store {
 
     /// Every scenario, newest first.
     pub fn scenarios(&self) -> StoreResult<Vec<ScenarioInfo>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut st = conn.prepare(
             "SELECT s.id, s.title, s.created_at, MAX(r.revision), MAX(r.created_at) \
              FROM scenarios s JOIN revisions r ON r.scenario_id = s.id GROUP BY s.id ORDER BY s.id DESC",
@@ -445,7 +485,7 @@ impl Store {
 
     /// One run; with `with_result` false the (possibly large) result is left out.
     pub fn run(&self, run: i64, with_result: bool) -> StoreResult<Run> {
-        let conn = self.lock();
+        let conn = self.read();
         let sql = format!(
             "SELECT id, scenario_id, revision, analysis, options, status, progress, created_at, started_at, \
              finished_at, error, {} FROM runs WHERE id=?1",
@@ -458,7 +498,7 @@ impl Store {
 
     /// The runs of a scenario, newest first, without results.
     pub fn runs(&self, id: i64, limit: i64) -> StoreResult<Vec<Run>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut st = conn.prepare(
             "SELECT id, scenario_id, revision, analysis, options, status, progress, created_at, started_at, \
              finished_at, error, NULL FROM runs WHERE scenario_id=?1 ORDER BY id DESC LIMIT ?2",
