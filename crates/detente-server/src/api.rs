@@ -503,7 +503,7 @@ async fn get_scenario(
             "text": rev.text,
             "scenario": l.loaded.scenario,
             "sources": sources,
-            "diagnostics": warnings(&l),
+            "diagnostics": warnings(l),
         })))
     })
     .await
