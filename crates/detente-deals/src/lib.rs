@@ -254,34 +254,50 @@ pub fn bargaining(points: &[Vec<f64>], d: &[f64]) -> Option<Solutions> {
                 .fold(f64::NEG_INFINITY, f64::max)
         })
         .collect();
-    // argmax of (primary, welfare), first index on full ties
-    let argmax = |key: &dyn Fn(usize) -> f64| -> usize {
+    // Lexicographic argmax over keys, treating differences below TIE as ties (so that results
+    // do not hinge on floating-point rounding); full ties go to the earlier frontier point.
+    const TIE: f64 = 1e-12;
+    let argmax = |keys: &dyn Fn(usize) -> Vec<f64>| -> usize {
         let mut bi = 0;
+        let mut bk = keys(0);
         for j in 1..points.len() {
-            let (a, b) = (key(j), key(bi));
-            if a > b || (a == b && welfare[j] > welfare[bi]) {
-                bi = j;
+            let k = keys(j);
+            for (a, b) in k.iter().zip(&bk) {
+                if a - b > TIE {
+                    bi = j;
+                    bk = k;
+                    break;
+                }
+                if b - a > TIE {
+                    break;
+                }
             }
         }
         bi
     };
     let nash = argmax(&|j| {
-        points[j]
-            .iter()
-            .zip(d)
-            .map(|(u, d)| (u - d).max(0.0))
-            .product()
+        vec![
+            points[j]
+                .iter()
+                .zip(d)
+                .map(|(u, d)| (u - d).max(0.0))
+                .product(),
+            welfare[j],
+        ]
     });
     let egalitarian = argmax(&|j| {
-        points[j]
-            .iter()
-            .zip(d)
-            .map(|(u, d)| u - d)
-            .fold(f64::INFINITY, f64::min)
+        vec![
+            points[j]
+                .iter()
+                .zip(d)
+                .map(|(u, d)| u - d)
+                .fold(f64::INFINITY, f64::min),
+            welfare[j],
+        ]
     });
-    let max_welfare = argmax(&|j| welfare[j]);
-    let norm = |j: usize| -> Vec<f64> {
-        (0..p)
+    let max_welfare = argmax(&|j| vec![welfare[j]]);
+    let kalai_smorodinsky = argmax(&|j| {
+        let g: Vec<f64> = (0..p)
             .map(|k| {
                 if best[k] > d[k] {
                     (points[j][k] - d[k]) / (best[k] - d[k])
@@ -289,26 +305,12 @@ pub fn bargaining(points: &[Vec<f64>], d: &[f64]) -> Option<Solutions> {
                     1.0
                 }
             })
-            .collect()
-    };
-    let kalai_smorodinsky = {
-        let mut bi = 0;
-        let mut best_key = (f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for (j, &w) in welfare.iter().enumerate() {
-            let g = norm(j);
-            let lo = g.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = g.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let key = (hi - lo, lo, w);
-            if key.0 < best_key.0
-                || (key.0 == best_key.0
-                    && (key.1 > best_key.1 || (key.1 == best_key.1 && key.2 > best_key.2)))
-            {
-                best_key = key;
-                bi = j;
-            }
-        }
-        bi
-    };
+            .collect();
+        let lo = g.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = g.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        // smallest spread, then the furthest from the disagreement point, then welfare
+        vec![-(hi - lo), lo, welfare[j]]
+    });
     Some(Solutions {
         nash,
         egalitarian,
