@@ -360,8 +360,14 @@ pub fn analyse(domain: &Domain, opts: &DealOptions) -> Result<Analysis, DealErro
         .iter()
         .map(|x| x.utility.min_utility().max(x.utility.reservation))
         .collect();
-    let ctx = engine::context(domain, d.clone(), opts.by, opts.top, opts.relaxations);
-    let part = engine::run(&ctx, card, opts.chunk_size);
+    // Keep more candidate move sets than asked for: supersets of better ones are pruned at the end.
+    let pool = if opts.relaxations == 0 {
+        0
+    } else {
+        opts.relaxations * 4 + 16
+    };
+    let ctx = engine::context(domain, d.clone(), opts.by, opts.top, pool);
+    let mut part = engine::run(&ctx, card, opts.chunk_size);
 
     // Frontier with exact utilities, sorted.
     let mut pareto: Vec<Package> = part
@@ -451,6 +457,28 @@ pub fn analyse(domain: &Domain, opts: &DealOptions) -> Result<Analysis, DealErro
 
     let mut relaxations = Vec::new();
     if part.acceptable == 0 && !part.relax.is_empty() {
+        // Minimal sets only: drop a candidate when a better-ranked one needs a subset of its
+        // moves (each of its moves covered by one of the candidate's).
+        let covers = |big: &[(u32, u32, u32)], small: &[(u32, u32, u32)]| {
+            small.iter().all(|&(p, i, v)| {
+                big.iter().any(|&(q, j, w)| {
+                    q == p
+                        && j == i
+                        && relax::covered_values(domain, q as usize, j as usize, w as usize)
+                            .contains(&(v as usize))
+                })
+            })
+        };
+        let mut kept: Vec<engine::RelaxCand> = Vec::new();
+        for c in std::mem::take(&mut part.relax) {
+            if kept.len() == opts.relaxations {
+                break;
+            }
+            if !kept.iter().any(|x| covers(&c.moves, &x.moves)) {
+                kept.push(c);
+            }
+        }
+        part.relax = kept;
         let total_values = ctx
             .offs
             .last()

@@ -242,8 +242,13 @@ fn relaxation_sentence(d: &Domain, a: &Analysis, r: &detente_deals::Relaxation) 
         .collect();
     let actors: Vec<String> = r.actors.iter().map(|&k| a.parties[k].clone()).collect();
     format!(
-        "{} actor(s) ({}), distance {:.2}: {} — this opens {} package(s).",
+        "{} {} ({}), total move {:.2}: {} — this opens {} package(s).",
         r.actors.len(),
+        if r.actors.len() == 1 {
+            "actor"
+        } else {
+            "actors"
+        },
         list_and(&actors),
         r.distance,
         moves.join("; "),
