@@ -364,6 +364,9 @@ struct Work {
     e_rj: Vec<f64>,
     ln_s: Vec<f64>,
     ln_f: Vec<f64>,
+    le: Vec<usize>,
+    lt: Vec<usize>,
+    usq: Vec<f64>,
     idx: Vec<usize>,
     scratch: Vec<f64>,
 }
@@ -633,21 +636,43 @@ impl Eum {
         wk.p.clear();
         wk.p.resize(n * n, 0.0);
         let xs = &wk.xs;
+        // le[a] = #positions ≤ xs[a]; lt[a] = #positions < xs[a] (ties share a block).
+        wk.le.clear();
+        wk.lt.clear();
+        for a in 0..n {
+            let mut e = a;
+            while e + 1 < n && xs[e + 1] == xs[a] {
+                e += 1;
+            }
+            let mut b = a;
+            while b > 0 && xs[b - 1] == xs[a] {
+                b -= 1;
+            }
+            wk.le.push(e + 1);
+            wk.lt.push(b);
+        }
         let mut total = 0.0;
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let (lo_i, hi_i) = if x[i] <= x[j] { (i, j) } else { (j, i) };
-                let (lo, hi) = (x[lo_i], x[hi_i]);
+        // Pairs in sorted order: for fixed lower position a, the midpoint grows with b, so the
+        // split between regions B and C is a moving pointer (no binary search).
+        for a in 0..n {
+            let lo = xs[a];
+            let ka = wk.le[a];
+            let mut kb = ka;
+            let lo_i = wk.order[a];
+            for b in (a + 1)..n {
+                let hi = xs[b];
+                let hi_i = wk.order[b];
                 if lo == hi {
-                    wk.p[i * n + j] = 0.5;
-                    wk.p[j * n + i] = 0.5;
+                    wk.p[lo_i * n + hi_i] = 0.5;
+                    wk.p[hi_i * n + lo_i] = 0.5;
                     continue;
                 }
                 let m = 0.5 * (lo + hi);
                 let dd = hi - lo;
-                let ka = xs.partition_point(|&v| v <= lo); // A: x ≤ lo
-                let kb = xs.partition_point(|&v| v < m); // B: lo < x < m
-                let kc = xs.partition_point(|&v| v < hi); // C: m ≤ x < hi; D: x ≥ hi
+                while kb < n && xs[kb] < m {
+                    kb += 1;
+                }
+                let kc = wk.lt[b].max(kb); // C: m ≤ x < hi; D: x ≥ hi
                 let wa = wk.cw[ka];
                 let wb = wk.cw[kb] - wk.cw[ka];
                 let wxb = wk.cwx[kb] - wk.cwx[ka];
@@ -681,41 +706,78 @@ impl Eum {
         }
     }
 
-    /// Expected utilities of every challenge. `r = None` is the first pass (r_i = 1).
+    /// Expected utilities of every challenge. `r = None` is the first pass (r_i = 1). Rows are
+    /// computed in parallel for large issues (each row is independent, so the result does not
+    /// depend on the number of threads).
     #[allow(clippy::too_many_arguments)]
     fn expected(&self, x: &[f64], s: &[f64], mu: f64, range: f64, r: Option<&[f64]>, wk: &mut Work, pass: Pass) {
-        let o = &self.options;
         let n = x.len();
-        let q = o.q;
-        let need_rj = r.is_some() && o.risk_perspective == RiskPerspective::Receiver;
-        let out_len = n * n;
-        let (target, target_rj) = match pass {
-            Pass::First => (&mut wk.e1, None),
-            Pass::Second => (&mut wk.e, if need_rj { Some(&mut wk.e_rj) } else { None }),
-        };
+        let need_rj = r.is_some() && self.options.risk_perspective == RiskPerspective::Receiver;
+        let mut target = std::mem::take(match pass {
+            Pass::First => &mut wk.e1,
+            Pass::Second => &mut wk.e,
+        });
+        let mut trj = std::mem::take(&mut wk.e_rj);
         target.clear();
-        target.resize(out_len, 0.0);
-        let mut trj = target_rj;
-        if let Some(t) = trj.as_deref_mut() {
-            t.clear();
-            t.resize(out_len, 0.0);
+        target.resize(n * n, 0.0);
+        trj.clear();
+        if need_rj {
+            trj.resize(n * n, 0.0);
         }
         // ln of the success/failure bases per unordered pair (independent of r).
         if r.is_some() {
             wk.ln_s.clear();
-            wk.ln_s.resize(out_len, 0.0);
+            wk.ln_s.resize(n * n, 0.0);
             wk.ln_f.clear();
-            wk.ln_f.resize(out_len, 0.0);
+            wk.ln_f.resize(n * n, 0.0);
             for i in 0..n {
                 for j in (i + 1)..n {
                     let dr = ((x[i] - x[j]).abs() / range).min(1.0);
-                    let ls = (0.5 - 0.5 * dr).max(0.0).ln();
-                    let lf = (0.5 + 0.5 * dr).ln();
+                    let (ls, lf) = ((0.5 - 0.5 * dr).max(0.0).ln(), (0.5 + 0.5 * dr).ln());
+                    // Stored both ways so that every row reads contiguous memory.
                     wk.ln_s[i * n + j] = ls;
+                    wk.ln_s[j * n + i] = ls;
                     wk.ln_f[i * n + j] = lf;
+                    wk.ln_f[j * n + i] = lf;
                 }
             }
         }
+        wk.usq.clear();
+        match r {
+            Some(r) => wk.usq.extend(r.iter().map(|&ri| 2.0 - 4.0 * 0.5f64.powf(ri))),
+            None => wk.usq.resize(n, 0.0), // 2 − 4 · 0.5¹
+        }
+        let ctx = RowCtx { x, s, mu, range, r, p: &wk.p, ln_s: &wk.ln_s, ln_f: &wk.ln_f, usq: &wk.usq };
+        if n >= PAR_MIN_ACTORS {
+            use rayon::prelude::*;
+            if need_rj {
+                target.par_chunks_mut(n).zip(trj.par_chunks_mut(n)).enumerate().for_each(|(i, (row, rj))| {
+                    self.row(&ctx, i, row, Some(rj));
+                });
+            } else {
+                target.par_chunks_mut(n).enumerate().for_each(|(i, row)| self.row(&ctx, i, row, None));
+            }
+        } else if need_rj {
+            for (i, (row, rj)) in target.chunks_mut(n).zip(trj.chunks_mut(n)).enumerate() {
+                self.row(&ctx, i, row, Some(rj));
+            }
+        } else {
+            for (i, row) in target.chunks_mut(n).enumerate() {
+                self.row(&ctx, i, row, None);
+            }
+        }
+        match pass {
+            Pass::First => wk.e1 = target,
+            Pass::Second => wk.e = target,
+        }
+        wk.e_rj = trj;
+    }
+
+    /// Row i of the expected utilities: E_i(challenge j) with r_i, and (receiver perspective)
+    /// with r_j.
+    fn row(&self, c: &RowCtx, i: usize, out: &mut [f64], mut out_rj: Option<&mut [f64]>) {
+        let o = &self.options;
+        let (x, n, q) = (c.x, c.x.len(), o.q);
         let pw = |base: f64, ri: f64| -> f64 {
             if ri == 1.0 {
                 base
@@ -723,52 +785,66 @@ impl Eum {
                 base.max(0.0).powf(ri)
             }
         };
-        for i in 0..n {
-            for j in 0..n {
-                if i == j || x[i] == x[j] {
-                    continue;
+        for j in 0..n {
+            if i == j || x[i] == x[j] {
+                out[j] = 0.0;
+                if let Some(t) = out_rj.as_deref_mut() {
+                    t[j] = 0.0;
                 }
-                let p = wk.p[i * n + j];
-                let sj = match o.resist_salience {
-                    ResistSalience::Target => s[j],
-                    ResistSalience::Challenger => s[i],
+                continue;
+            }
+            let p = c.p[i * n + j];
+            let sj = match o.resist_salience {
+                ResistSalience::Target => c.s[j],
+                ResistSalience::Challenger => c.s[i],
+            };
+            let dij = (x[i] - x[j]).abs();
+            let dr = (dij / c.range).min(1.0);
+            let eval = |ri: f64, usq: f64| -> f64 {
+                let (ps, pf) = match c.r {
+                    None => (0.5 - 0.5 * dr, 0.5 + 0.5 * dr),
+                    Some(_) => ((ri * c.ln_s[i * n + j]).exp(), (ri * c.ln_f[i * n + j]).exp()),
                 };
-                let dij = (x[i] - x[j]).abs();
-                let dr = (dij / range).min(1.0);
-                let eval = |ri: f64| -> f64 {
-                    let (ps, pf) = match r {
-                        None => (0.5 - 0.5 * dr, 0.5 + 0.5 * dr),
-                        Some(_) => {
-                            let (a, b) = if i < j { (i, j) } else { (j, i) };
-                            ((ri * wk.ln_s[a * n + b]).exp(), (ri * wk.ln_f[a * n + b]).exp())
-                        }
-                    };
-                    let us = 2.0 - 4.0 * ps;
-                    let uf = 2.0 - 4.0 * pf;
-                    let usq = 2.0 - 4.0 * pw(0.5, ri);
-                    let mut eu = sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - q * usq;
-                    if q < 1.0 {
-                        let dm = (x[i] - mu).abs();
-                        let t = if dm < dij { 1.0 } else { 0.0 };
-                        let arg = 0.25 * (dm + dij) / range;
-                        let ub = 2.0 - 4.0 * pw(0.5 - arg, ri);
-                        let uw = 2.0 - 4.0 * pw(0.5 + arg, ri);
-                        eu -= (1.0 - q) * (t * ub + (1.0 - t) * uw);
-                    }
-                    eu
-                };
-                match r {
-                    None => target[i * n + j] = eval(1.0),
-                    Some(r) => {
-                        target[i * n + j] = eval(r[i]);
-                        if let Some(t) = trj.as_deref_mut() {
-                            t[i * n + j] = eval(r[j]);
-                        }
+                let us = 2.0 - 4.0 * ps;
+                let uf = 2.0 - 4.0 * pf;
+                let mut eu = sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - q * usq;
+                if q < 1.0 {
+                    let dm = (x[i] - c.mu).abs();
+                    let t = if dm < dij { 1.0 } else { 0.0 };
+                    let arg = 0.25 * (dm + dij) / c.range;
+                    let ub = 2.0 - 4.0 * pw(0.5 - arg, ri);
+                    let uw = 2.0 - 4.0 * pw(0.5 + arg, ri);
+                    eu -= (1.0 - q) * (t * ub + (1.0 - t) * uw);
+                }
+                eu
+            };
+            match c.r {
+                None => out[j] = eval(1.0, c.usq[i]),
+                Some(r) => {
+                    out[j] = eval(r[i], c.usq[i]);
+                    if let Some(t) = out_rj.as_deref_mut() {
+                        t[j] = eval(r[j], c.usq[j]);
                     }
                 }
             }
         }
     }
+}
+
+/// Issues with at least this many actors compute expected utilities on several threads.
+const PAR_MIN_ACTORS: usize = 64;
+
+/// Read-only inputs of one pass of expected utilities.
+struct RowCtx<'a> {
+    x: &'a [f64],
+    s: &'a [f64],
+    mu: f64,
+    range: f64,
+    r: Option<&'a [f64]>,
+    p: &'a [f64],
+    ln_s: &'a [f64],
+    ln_f: &'a [f64],
+    usq: &'a [f64],
 }
 
 #[derive(Clone, Copy)]
