@@ -445,7 +445,8 @@ impl Party {
                 (u >= reservation && party.allowed(o)).then_some((u, o))
             })
             .collect();
-        pairs.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // Integer keys in the IEEE total order sort faster than `f64::total_cmp`.
+        pairs.par_sort_unstable_by_key(|&(u, o)| (order_key(u), o));
         party.sorted = pairs.iter().map(|p| p.1).collect();
         party.sorted_utils = pairs.iter().map(|p| p.0).collect();
         party
@@ -494,6 +495,17 @@ fn split_tables(cards: &[u32], strides: &[u32], n: usize, t: &AdditiveTable) -> 
         hi_ok,
         lo_ok,
         cap: t.cap_at_one,
+    }
+}
+
+/// A `u64` whose unsigned order is the IEEE 754 total order of `x`.
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
     }
 }
 
@@ -593,6 +605,24 @@ pub(crate) mod tests {
             discount: None,
         };
         Arena::new(card, vec![t("a", a), t("b", b)]).unwrap()
+    }
+
+    #[test]
+    fn order_key_is_the_numeric_order() {
+        let xs = [
+            -2.5,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-300,
+            0.3,
+            0.30000000000000004,
+            1.0,
+            7.0,
+        ];
+        for w in xs.windows(2) {
+            assert!(order_key(w[0]) < order_key(w[1]), "{w:?}");
+        }
     }
 
     #[test]
