@@ -95,7 +95,17 @@ pub struct Doc<'a> {
     pub mentions: Vec<Mention>,
     /// Mention covering each token (index into `mentions`).
     pub tok_mention: Vec<u32>,
+    /// Last word of unknown multi-word names → first such mention.
+    surnames: HashMap<&'a str, usize>,
+    /// Unknown name → its first mention.
+    first_unknown: HashMap<String, usize>,
 }
+
+/// How many tokens before a quotation are searched for its speaker.
+pub const WINDOW: usize = 80;
+
+/// How many mentions back a pronoun may refer.
+pub const PRONOUN_WINDOW: usize = 400;
 
 /// Index of the first token starting at or after `offset`.
 fn first_token_at(tokens: &[Token], offset: usize) -> usize {
@@ -153,6 +163,8 @@ impl<'a> Doc<'a> {
             quote_tok,
             mentions: Vec::new(),
             tok_mention: vec![NONE; n],
+            surnames: HashMap::new(),
+            first_unknown: HashMap::new(),
         };
         doc.find_mentions(g, idx);
         doc
@@ -246,6 +258,15 @@ impl<'a> Doc<'a> {
             for t in &mut self.tok_mention[m.t0..m.t1] {
                 *t = k as u32;
             }
+            if let Who::Unknown(name) = &m.who {
+                self.first_unknown.entry(name.clone()).or_insert(k);
+                if m.t1 - m.t0 >= 2 {
+                    let text = self.text;
+                    self.surnames
+                        .entry(self.tokens[m.t1 - 1].text(text))
+                        .or_insert(k);
+                }
+            }
         }
     }
 
@@ -287,7 +308,7 @@ impl<'a> Doc<'a> {
         (m.t1 == j + 1).then_some(m)
     }
 
-    fn mention_starting_at(&self, j: usize) -> Option<&Mention> {
+    pub fn mention_starting_at(&self, j: usize) -> Option<&Mention> {
         let m = self.tok_mention[j];
         if m == NONE {
             return None;
@@ -296,23 +317,34 @@ impl<'a> Doc<'a> {
         (m.t0 == j).then_some(m)
     }
 
-    /// The nearest person mentioned (outside quotations) before byte `offset`.
-    pub fn resolve_pronoun(&self, offset: usize) -> Option<&Mention> {
-        self.mentions
-            .iter()
-            .rev()
-            .filter(|m| m.end <= offset && !m.in_quote && m.person)
-            .find(|_| true)
+    /// Mentions starting in tokens `a..b` (mentions are sorted by position).
+    pub fn mentions_in(&self, a: usize, b: usize) -> &[Mention] {
+        let lo = self.mentions.partition_point(|m| m.t0 < a);
+        let hi = self.mentions.partition_point(|m| m.t0 < b);
+        &self.mentions[lo..hi.max(lo)]
     }
 
-    /// An unknown multi-word name in the document whose last word is `surname`.
+    /// The nearest person mentioned (outside quotations) before byte `offset`, looking back
+    /// over at most [`PRONOUN_WINDOW`] mentions.
+    pub fn resolve_pronoun(&self, offset: usize) -> Option<&Mention> {
+        let hi = self.mentions.partition_point(|m| m.start < offset);
+        self.mentions[..hi]
+            .iter()
+            .rev()
+            .take(PRONOUN_WINDOW)
+            .find(|m| m.end <= offset && !m.in_quote && m.person)
+    }
+
+    /// The first unknown multi-word name in the document whose last word is `surname`.
     fn by_surname(&self, surname: &str, before: usize) -> Option<&Mention> {
-        self.mentions.iter().find(|m| {
-            m.start < before
-                && matches!(m.who, Who::Unknown(_))
-                && m.t1 - m.t0 >= 2
-                && self.tok(m.t1 - 1) == surname
-        })
+        let &k = self.surnames.get(surname)?;
+        let m = &self.mentions[k];
+        (m.start < before).then_some(m)
+    }
+
+    /// The first mention of an unknown name.
+    pub fn first_mention_of(&self, name: &str) -> Option<&Mention> {
+        self.first_unknown.get(name).map(|&k| &self.mentions[k])
     }
 }
 
@@ -514,7 +546,7 @@ impl<'a> Doc<'a> {
     /// The last non-possessive person (else any actor) named in tokens `a..b`.
     fn subject_in_segment(&self, a: usize, b: usize) -> Subject {
         let ms: Vec<&Mention> = self
-            .mentions
+            .mentions_in(a, b)
             .iter()
             .filter(|m| m.t0 >= a && m.t1 <= b && !m.possessive && !m.in_quote)
             .collect();
@@ -551,7 +583,7 @@ impl<'a> Doc<'a> {
 
     /// The first person named (not possessive, outside quotes) in tokens `a..b`.
     fn first_person(&self, a: usize, b: usize) -> Subject {
-        self.mentions
+        self.mentions_in(a, b)
             .iter()
             .find(|m| m.t0 >= a && m.t1 <= b && m.person && !m.possessive && !m.in_quote)
             .map_or(Subject::NotFound, |m| self.actor_of(m))
@@ -605,6 +637,8 @@ impl<'a> Doc<'a> {
 
     /// The clause containing token `before` (exclusive) within sentence tokens starting at `s0`.
     fn clause_start(&self, s0: usize, before: usize) -> usize {
+        // look back at most WINDOW tokens (keeps run-on "sentences" linear)
+        let s0 = s0.max(before.saturating_sub(WINDOW));
         let mut k = before;
         while k > s0 {
             if self.tok_quote[k - 1] == NONE
@@ -834,7 +868,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
         // a quotation opening a sentence: the speaker may be introduced in the sentence before
         if subj == Subject::NotFound && doc.sent_tok[s_open].start == t0 && s_open > 0 {
             let ps = &doc.sent_tok[s_open - 1];
-            let s = doc.speaker_before(ps.start, ps.end);
+            let s = doc.speaker_before(ps.start.max(ps.end.saturating_sub(WINDOW)), ps.end);
             if matches!(s, Subject::Actor(..)) {
                 subj = s;
             }
@@ -864,10 +898,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
 /// Guess whom an unknown speaker speaks for from a demonym near the first mention of the name
 /// ("Yehor Chernev, a Ukrainian parliament member").
 pub fn demonym_near(doc: &Doc, idx: &AliasIndex, name: &str) -> Option<usize> {
-    let m = doc
-        .mentions
-        .iter()
-        .find(|m| matches!(&m.who, Who::Unknown(n) if n == name))?;
+    let m = doc.first_mention_of(name)?;
     let s = doc.tok_sentence[m.t0] as usize;
     let range = doc.sent_tok[s].clone();
     let after = m.t1..(m.t1 + 6).min(range.end);

@@ -146,9 +146,9 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 continue;
             }
             let currency = text[..tk.start].chars().next_back().and_then(|c| match c {
-                '$' => Some("USD"),
-                '€' => Some("EUR"),
-                '£' => Some("GBP"),
+                '$' => Some(("USD", 1)),
+                '€' => Some(("EUR", '€'.len_utf8())),
+                '£' => Some(("GBP", '£'.len_utf8())),
                 _ => None,
             });
             // decades: 1970s
@@ -181,12 +181,8 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                     j = i + 1;
                 }
             }
-            let start = if currency.is_some() {
-                tk.start - 1
-            } else {
-                tk.start
-            };
-            if let Some(cur) = currency {
+            let start = tk.start - currency.map_or(0, |c| c.1);
+            if let Some((cur, _)) = currency {
                 out.push(RawClaim {
                     start,
                     end: doc.tokens[j].end,
@@ -444,6 +440,23 @@ pub fn quantity_key(doc: &Doc, c: &RawClaim) -> Option<String> {
     }
     let n = doc.tokens.len();
     let sent = doc.tok_sentence[c.t0];
+    // part and whole ("23 of the 50 minerals") are different quantities: do not compare
+    let is_num = |k: usize| k < n && doc.tokens[k].num;
+    let after_of = c.t1 + 1 < n && doc.tok(c.t1 + 1) == "of";
+    if after_of
+        && (is_num(c.t1 + 2) || (c.t1 + 2 < n && doc.tok(c.t1 + 2) == "the" && is_num(c.t1 + 3)))
+    {
+        return None;
+    }
+    if c.t0 >= 2
+        && (doc.tok(c.t0 - 1) == "of" && is_num(c.t0 - 2)
+            || c.t0 >= 3
+                && doc.tok(c.t0 - 1) == "the"
+                && doc.tok(c.t0 - 2) == "of"
+                && is_num(c.t0 - 3))
+    {
+        return None;
+    }
     if c.kind == ClaimKind::Percent {
         let mut k = c.t1 + 1;
         if k < n && matches!(doc.tok(k), "of" | "among") {

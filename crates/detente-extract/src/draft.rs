@@ -55,6 +55,8 @@ pub struct Draft {
 
 /// Quotations shorter than this many words are not used as evidence (single words say little).
 pub const MIN_EVIDENCE_WORDS: usize = 3;
+/// Most disagreement notes written into the draft.
+pub const MAX_NOTES: usize = 50;
 /// States and organisations mentioned at least this often are drafted even if nobody speaks.
 pub const MIN_MENTIONS: usize = 3;
 
@@ -181,11 +183,14 @@ impl Extraction {
                     if (r.document, r.claim) < (di, ci) {
                         continue;
                     }
+                    if notes.len() >= MAX_NOTES {
+                        break;
+                    }
                     let o = &self.documents[r.document].claims[r.claim];
                     let who = |x: &Option<String>| {
                         x.clone().map(|w| format!(" ({w})")).unwrap_or_default()
                     };
-                    notes.push(format!(
+                    let note = format!(
                         "Sources disagree on {}: {}{} in {} vs {}{} in {}",
                         c.quantity.as_deref().unwrap_or("a quantity"),
                         c.text,
@@ -194,7 +199,10 @@ impl Extraction {
                         o.text,
                         who(&o.claimant),
                         sources[r.document].id
-                    ));
+                    );
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Largest article accepted, in bytes. News articles are a few kilobytes; anything this big is
 /// almost certainly not an article (a dump, a binary, a concatenated corpus).
-pub const MAX_ARTICLE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Why an article could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

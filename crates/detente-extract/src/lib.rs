@@ -19,6 +19,7 @@
 
 pub mod analyse;
 pub mod claims;
+pub mod corpus;
 pub mod draft;
 pub mod gazetteer;
 pub mod input;
@@ -366,7 +367,10 @@ impl Extractor {
             return attributions[q as usize].who.clone();
         }
         let s = doc.tok_sentence[c.t0] as usize;
-        let range = doc.sent_tok[s].clone();
+        let sentence = doc.sent_tok[s].clone();
+        // within the sentence, at most WINDOW tokens either side (linear on run-on text)
+        let range = sentence.start.max(c.t0.saturating_sub(analyse::WINDOW))
+            ..sentence.end.min(c.t1 + analyse::WINDOW);
         // "according to (the|a recent)? Name"
         for k in range.clone() {
             if doc.tok(k).eq_ignore_ascii_case("according")
@@ -379,7 +383,10 @@ impl Extractor {
                 {
                     j += 1;
                 }
-                if let Some(m) = doc.mentions.iter().find(|m| m.t0 == j) {
+                if let Some(m) = (j < doc.tokens.len())
+                    .then(|| doc.mention_starting_at(j))
+                    .flatten()
+                {
                     return Some(m.who.clone());
                 }
                 let a = j;
@@ -563,7 +570,13 @@ fn doc_speaker_before(doc: &Doc, lo: usize, hi: usize) -> Option<Who> {
     }
 }
 
-/// Flag claims about the same quantity whose values differ by more than 10%.
+/// Most claims listed in one claim's `conflicts_with` (one per distinct differing value).
+pub const MAX_CONFLICTS: usize = 8;
+
+/// Flag claims about the same quantity whose values differ by more than 10%. Claims with the
+/// same key are clustered by value (values within 10% of a cluster's smallest are the same
+/// figure); each claim is linked to the first claim of every other cluster, at most
+/// [`MAX_CONFLICTS`]. Linear in the number of claims apart from a sort per quantity.
 fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) {
     let mut groups: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
     for (d, ks) in keys.iter().enumerate() {
@@ -573,37 +586,52 @@ fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) 
             }
         }
     }
-    let mut conflicts: Vec<((usize, usize), ClaimRef)> = Vec::new();
-    for members in groups.values() {
-        for (x, &(d1, c1)) in members.iter().enumerate() {
-            for &(d2, c2) in &members[x + 1..] {
-                let v1 = documents[d1].claims[c1].value;
-                let v2 = documents[d2].claims[c2].value;
-                let scale = v1.abs().max(v2.abs());
-                if scale > 0.0 && (v1 - v2).abs() / scale > 0.10 {
-                    conflicts.push((
-                        (d1, c1),
-                        ClaimRef {
-                            document: d2,
-                            claim: c2,
-                        },
-                    ));
-                    conflicts.push((
-                        (d2, c2),
-                        ClaimRef {
-                            document: d1,
-                            claim: c1,
-                        },
-                    ));
+    let mut keys_sorted: Vec<&&str> = groups.keys().collect();
+    keys_sorted.sort();
+    let mut updates: Vec<((usize, usize), Vec<ClaimRef>)> = Vec::new();
+    for k in keys_sorted {
+        let mut members = groups[*k].clone();
+        members.sort_by(|a, b| {
+            let va = documents[a.0].claims[a.1].value;
+            let vb = documents[b.0].claims[b.1].value;
+            va.total_cmp(&vb).then(a.cmp(b))
+        });
+        // clusters of (near-)equal values; representative = first in document order
+        let mut clusters: Vec<(f64, (usize, usize), Vec<(usize, usize)>)> = Vec::new();
+        for m in members {
+            let v = documents[m.0].claims[m.1].value;
+            match clusters.last_mut() {
+                Some((lo, rep, ms)) if (v - *lo).abs() <= 0.10 * v.abs().max(lo.abs()) => {
+                    if m < *rep {
+                        *rep = m;
+                    }
+                    ms.push(m);
                 }
+                _ => clusters.push((v, m, vec![m])),
+            }
+        }
+        if clusters.len() < 2 {
+            continue;
+        }
+        let mut reps: Vec<(usize, usize)> = clusters.iter().map(|c| c.1).collect();
+        reps.sort();
+        for (ci, (_, rep, ms)) in clusters.iter().enumerate() {
+            let _ = ci;
+            let others: Vec<ClaimRef> = reps
+                .iter()
+                .filter(|r| *r != rep)
+                .take(MAX_CONFLICTS)
+                .map(|&(document, claim)| ClaimRef { document, claim })
+                .collect();
+            for &m in ms {
+                updates.push((m, others.clone()));
             }
         }
     }
-    conflicts.sort_by_key(|((d, c), r)| (*d, *c, r.document, r.claim));
-    for ((d, c), r) in conflicts {
+    for ((d, c), refs) in updates {
         let claim = &mut documents[d].claims[c];
         claim.disputed = true;
-        claim.conflicts_with.push(r);
+        claim.conflicts_with = refs;
     }
 }
 

@@ -340,7 +340,12 @@ pub fn quotations(
     problems: &mut Vec<Problem>,
 ) -> Vec<QuoteSpan> {
     let mut out = Vec::new();
+    let mut reported = 0usize;
     let mut report = |offset: usize, message: String| {
+        reported += 1;
+        if reported > MAX_PROBLEMS {
+            return;
+        }
         let (line, column) = line_col(text, offset);
         problems.push(Problem {
             offset,
@@ -411,8 +416,22 @@ pub fn quotations(
             push_unclosed(text, o, p.end, &mut out);
         }
     }
+    if reported > MAX_PROBLEMS {
+        problems.push(Problem {
+            offset: text.len(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "… and {} more quotation-mark problems",
+                reported - MAX_PROBLEMS
+            ),
+        });
+    }
     out
 }
+
+/// Most problems reported per document (the rest are counted).
+pub const MAX_PROBLEMS: usize = 100;
 
 fn push_unclosed(text: &str, open: usize, end: usize, out: &mut Vec<QuoteSpan>) {
     let start = open + text[open..].chars().next().map_or(1, char::len_utf8);

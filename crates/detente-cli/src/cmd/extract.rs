@@ -60,13 +60,11 @@ pub fn run(args: Args) -> CmdResult {
         docs.push((p.display().to_string(), text));
     }
     let extraction = extractor.extract(&docs);
-    let out = match args.format {
-        ExtractFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&extraction)
-                .map_err(|e| CliError::failure(format!("cannot serialise the findings: {e}")))?;
-            s.push('\n');
-            s
-        }
+    match args.format {
+        ExtractFormat::Json => write_output(args.output.as_deref(), |w| {
+            serde_json::to_writer_pretty(&mut *w, &extraction).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        }),
         ExtractFormat::Toml => {
             let base = match &args.output {
                 Some(o) => o.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -79,19 +77,30 @@ pub fn run(args: Args) -> CmdResult {
                 .collect();
             let texts: Vec<&str> = docs.iter().map(|(_, t)| t.as_str()).collect();
             let draft = extraction.draft(&paths, &texts);
-            render_toml(&draft)
+            let toml = render_toml(&draft);
+            write_output(args.output.as_deref(), |w| w.write_all(toml.as_bytes()))
         }
-    };
-    match &args.output {
-        Some(o) => std::fs::write(o, out)
-            .map_err(|e| CliError::failure(format!("{}: cannot write: {e}", o.display()))),
+    }
+}
+
+/// Write to `out` (or stdout, where a closed pipe is not an error), buffered.
+fn write_output(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> CmdResult {
+    use std::io::Write;
+    match out {
+        Some(o) => {
+            let f = std::fs::File::create(o)
+                .map_err(|e| CliError::failure(format!("{}: cannot write: {e}", o.display())))?;
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| CliError::failure(format!("{}: cannot write: {e}", o.display())))
+        }
         None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut w).and_then(|_| w.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(CliError::failure(format!("cannot write to stdout: {e}"))),
