@@ -143,6 +143,28 @@ fn words(d: &Domain, p: &Package) -> String {
         .join("\n")
 }
 
+/// Words for a package relative to a reference package (e.g. the Nash solution): only the
+/// issues where it differs, so long packages stay readable. Small domains get full packages.
+fn words_vs(d: &Domain, p: &Package, base: Option<(&str, &Package)>) -> String {
+    match base {
+        Some((name, b)) if d.space.issues.len() > 4 => {
+            if b.outcome == p.outcome {
+                return format!("same as {name}");
+            }
+            let diff: Vec<String> = p
+                .outcome
+                .iter()
+                .zip(&b.outcome)
+                .enumerate()
+                .filter(|(_, (x, y))| x != y)
+                .map(|(i, (&v, _))| format!("{}: {}", d.space.issues[i].name, label(d, i, v)))
+                .collect();
+            format!("as {name}, except\n{}", diff.join("\n"))
+        }
+        _ => words(d, p),
+    }
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -309,7 +331,12 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
             if let Some(p) = sol {
                 let mut row = vec![name.to_string()];
                 row.extend(utility_cells(p));
-                row.push(words(d, p));
+                let base = if name == "Nash" {
+                    None
+                } else {
+                    a.nash.as_ref().map(|n| ("Nash", n))
+                };
+                row.push(words_vs(d, p, base));
                 t.add_row(row);
             }
         }
@@ -324,7 +351,7 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
         for (k, p) in a.pareto.iter().take(pareto_rows).enumerate() {
             let mut row = vec![(k + 1).to_string()];
             row.extend(utility_cells(p));
-            row.push(words(d, p));
+            row.push(words_vs(d, p, a.nash.as_ref().map(|n| ("Nash", n))));
             t.add_row(row);
         }
         println!(
@@ -343,7 +370,11 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
             for (k, s) in a.top.iter().enumerate() {
                 let mut row = vec![(k + 1).to_string(), format!("{:.4}", s.score)];
                 row.extend(utility_cells(&s.package));
-                row.push(words(d, &s.package));
+                row.push(words_vs(
+                    d,
+                    &s.package,
+                    a.nash.as_ref().map(|n| ("Nash", n)),
+                ));
                 t.add_row(row);
             }
             println!(
@@ -403,7 +434,12 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
         for (k, r) in a.top_rejected.iter().enumerate() {
             let mut row = vec![(k + 1).to_string(), format!("{:.4}", r.score)];
             row.extend(utility_cells(&r.package));
-            row.push(words(d, &r.package));
+            let base = match (&a.nash, k) {
+                (Some(n), _) => Some(("Nash", n)),
+                (None, 0) => None,
+                (None, _) => Some(("#1", &a.top_rejected[0].package)),
+            };
+            row.push(words_vs(d, &r.package, base));
             let mut why: Vec<String> = r
                 .red_lines
                 .iter()
