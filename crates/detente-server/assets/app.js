@@ -405,10 +405,13 @@
   function renderSim(res) {
     const steps = res.steps;
     const parties = res.parties;
-    const chart = () => lineChart(parties.map((p, k) => ({ name: p, color: PALETTE[k % PALETTE.length], label: true, width: 1.6, points: steps.map((st, i) => [i, st.utilities[k] * 100]) })), { xlabel: "offer", ymin: 0, ymax: 100 });
+    // Each party's concession curve: the utility to itself of the offers it made, by round;
+    // dashed: what each party gets from the agreement.
+    const chart = () => lineChart(parties.map((p, k) => ({ name: p, color: PALETTE[k % PALETTE.length], label: true, width: 1.8, points: steps.filter((st) => st.proposer === p && st.response === "offer").map((st) => [st.round, st.utilities[k] * 100]) })),
+      { xlabel: "round", ymin: 0, ymax: 100, hlines: res.agreement ? parties.map((p, k) => ({ y: res.agreement.utilities[k] * 100, color: PALETTE[k % PALETTE.length], label: "" })) : [] });
     $("#sm").innerHTML = `
       <div class="card"><b>${esc(res.summary || "")}</b><p class="small muted">${esc(res.note || "")}</p></div>
-      <div class="row"><div class="card grow"><h2>Utility of each offer to each party (×100)</h2>${chart()}</div>
+      <div class="row"><div class="card grow"><h2>Concession curves: utility (×100) of each party's own offers, by round</h2><p class="small muted">Dashed: each party's utility from the agreement.</p>${chart()}</div>
       <div class="card grow"><h2>Step through</h2><input type="range" id="sm-step" min="0" max="${Math.max(0, steps.length - 1)}" value="0"> <button class="ghost" id="sm-play">Play</button><div id="sm-view"></div></div></div>`;
     const view = (i) => {
       const st = steps[i];
