@@ -122,6 +122,10 @@ impl Extraction {
             .collect();
         // stances: quotations as evidence for the actor the speaker speaks for
         let mut stances: Vec<DraftStance> = Vec::new();
+        let mut stance_of: std::collections::HashMap<(usize, String), usize> =
+            std::collections::HashMap::new();
+        let mut seen: std::collections::HashSet<(usize, usize, &str)> =
+            std::collections::HashSet::new();
         for (di, d) in self.documents.iter().enumerate() {
             for q in &d.quotes {
                 let Some(a) = q.actor else { continue };
@@ -134,28 +138,18 @@ impl Extraction {
                 let party = self.actors[a].speaks_for.unwrap_or(a);
                 let party_id = &self.actors[party].id;
                 for issue in &q.issues {
-                    let st = match stances
-                        .iter_mut()
-                        .position(|s| &s.actor == party_id && &s.issue == issue)
-                    {
-                        Some(k) => &mut stances[k],
-                        None => {
-                            stances.push(DraftStance {
-                                actor: party_id.clone(),
-                                issue: issue.clone(),
-                                evidence: Vec::new(),
-                            });
-                            stances.last_mut().expect("just pushed")
-                        }
-                    };
-                    let src = &sources[di].id;
-                    if !st
-                        .evidence
-                        .iter()
-                        .any(|e| &e.source == src && e.quote == q.text)
-                    {
-                        st.evidence.push(DraftEvidence {
-                            source: src.clone(),
+                    let k = *stance_of.entry((party, issue.clone())).or_insert_with(|| {
+                        stances.push(DraftStance {
+                            actor: party_id.clone(),
+                            issue: issue.clone(),
+                            evidence: Vec::new(),
+                        });
+                        stances.len() - 1
+                    });
+                    // the same words from the same source once per stance
+                    if seen.insert((k, di, q.text.as_str())) {
+                        stances[k].evidence.push(DraftEvidence {
+                            source: sources[di].id.clone(),
                             quote: q.text.clone(),
                             note: Some(format!(
                                 "{} (bytes {}–{})",
