@@ -276,3 +276,48 @@ fn bad_input_exits_2_with_a_located_message() {
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
 }
+
+#[test]
+fn explain_says_why_a_package_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(&dir, 30);
+    // by number of a scale point and by option id
+    let v = json(&[
+        "deals",
+        s.to_str().unwrap(),
+        "--explain",
+        "border=50; alliance=join",
+        "--format",
+        "json",
+    ]);
+    let e = &v["explain"];
+    assert_eq!(e["acceptable"], false);
+    assert_eq!(e["package"]["alliance"], "joins");
+    let parties: Vec<&str> = e["red_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, ["north", "south"]);
+    // a package missing an issue is bad input
+    Command::cargo_bin("detente")
+        .unwrap()
+        .args(["deals", s.to_str().unwrap(), "--explain", "border=50"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing: alliance"));
+    // acceptable package in the table
+    let s = scenario(&dir, 50);
+    Command::cargo_bin("detente")
+        .unwrap()
+        .args([
+            "deals",
+            s.to_str().unwrap(),
+            "--explain",
+            "border=split; alliance=left open",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Acceptable to every party"));
+}

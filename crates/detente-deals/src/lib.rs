@@ -26,8 +26,9 @@
 //! The space is never materialised. It is streamed in chunks of consecutive package indices
 //! (default 2^16) processed in parallel with rayon; an odometer with prefix sums makes each
 //! step O(parties). Memory is O(T·C·P) for T worker threads, chunk size C and P parties (about
-//! 2 MB per thread at the defaults with 3 parties) plus O(F·P) for the frontier (F points) and
-//! O(N + K) for the top lists and relaxations. Two parties: each chunk's frontier by
+//! 4 MB per thread at the defaults with 3 parties: candidate points plus the dedup table), plus
+//! O(F·P) per partial result in flight (a few per thread; F = frontier size) and O(N + K) for the
+//! top lists and relaxations. Two parties: each chunk's frontier by
 //! sort-and-sweep; more: sort-filter-skyline; chunk frontiers are merged. All merges are exact
 //! with index tie-breaks, so results do not depend on the thread count.
 //!
@@ -316,6 +317,53 @@ pub fn bargaining(points: &[Vec<f64>], d: &[f64]) -> Option<Solutions> {
         egalitarian,
         kalai_smorodinsky,
         max_welfare,
+    })
+}
+
+/// Why one package is or is not in the zone of possible agreement.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    pub package: Package,
+    /// No red line crossed and every party at or above its reservation value.
+    pub acceptable: bool,
+    pub red_lines: Vec<Crossing>,
+    pub below_reservation: Vec<usize>,
+}
+
+/// Explain one package: its utilities, the red lines it crosses and the parties it leaves below
+/// their reservation value. `outcome` must have one valid value index per issue.
+pub fn explain(domain: &Domain, outcome: &[u32]) -> Result<Verdict, DealError> {
+    if outcome.len() != domain.space.issues.len()
+        || outcome
+            .iter()
+            .zip(&domain.space.issues)
+            .any(|(&v, i)| v as usize >= i.values.len())
+    {
+        return Err(DealError(
+            "the package needs one valid value per issue".into(),
+        ));
+    }
+    let pk = package(domain, domain.space.index_of(outcome));
+    let mut red_lines = Vec::new();
+    for (k, party) in domain.parties.iter().enumerate() {
+        for (issue, &v) in pk.outcome.iter().enumerate() {
+            if party.utility.rejects(issue, v) {
+                red_lines.push(Crossing {
+                    party: k,
+                    issue,
+                    value: v,
+                });
+            }
+        }
+    }
+    let below_reservation: Vec<usize> = (0..domain.parties.len())
+        .filter(|&k| pk.utilities[k] < domain.parties[k].utility.reservation - engine::RES_EPS)
+        .collect();
+    Ok(Verdict {
+        acceptable: red_lines.is_empty() && below_reservation.is_empty(),
+        package: pk,
+        red_lines,
+        below_reservation,
     })
 }
 

@@ -53,8 +53,112 @@ pub struct Args {
     /// Also write the domain as GENIUS XML (domain.xml + one profile per party) into this folder
     #[arg(long, value_name = "OUT_FOLDER")]
     pub write_genius: Option<PathBuf>,
+    /// Explain one package: "issue=value; issue=value; …" with every issue (values by label,
+    /// by the number of a scale point, by option id, or by an unambiguous part of the label)
+    #[arg(long, value_name = "PACKAGE")]
+    pub explain: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+}
+
+/// Resolve "issue=value; …" to value indices.
+fn parse_package(
+    d: &Domain,
+    sc: Option<&detente_scenario::Scenario>,
+    spec: &str,
+) -> Result<Vec<u32>, CliError> {
+    let mut out: Vec<Option<u32>> = vec![None; d.space.issues.len()];
+    for part in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(CliError::bad_input(format!(
+                "--explain: `{part}` is not `issue=value`"
+            )));
+        };
+        let (k, v) = (k.trim(), v.trim());
+        let Some(i) = d.space.issues.iter().position(|is| is.name == k) else {
+            let names: Vec<&str> = d.space.issues.iter().map(|is| is.name.as_str()).collect();
+            return Err(CliError::bad_input(format!(
+                "--explain: no issue `{k}`; issues are {}",
+                names.join(", ")
+            )));
+        };
+        let labels = &d.space.issues[i].values;
+        let by_id = sc
+            .and_then(|s| s.issues.iter().find(|is| is.id == k))
+            .and_then(|is| is.options().iter().position(|o| o.id == v));
+        let lower = v.to_lowercase();
+        let found = by_id
+            .or_else(|| labels.iter().position(|l| l == v))
+            .or_else(|| labels.iter().position(|l| l.split(" (").next() == Some(v)))
+            .or_else(|| {
+                let hits: Vec<usize> = (0..labels.len())
+                    .filter(|&j| labels[j].to_lowercase().contains(&lower))
+                    .collect();
+                (hits.len() == 1).then(|| hits[0])
+            });
+        match found {
+            Some(j) => out[i] = Some(j as u32),
+            None => {
+                return Err(CliError::bad_input(format!(
+                    "--explain: `{v}` is not a value of `{k}` (or matches several); values are: {}",
+                    labels
+                        .iter()
+                        .map(|l| format!("\"{l}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        }
+    }
+    let missing: Vec<&str> = d
+        .space
+        .issues
+        .iter()
+        .zip(&out)
+        .filter(|(_, o)| o.is_none())
+        .map(|(is, _)| is.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CliError::bad_input(format!(
+            "--explain: give a value for every issue; missing: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(out.into_iter().map(|o| o.unwrap_or(0)).collect())
+}
+
+fn verdict_words(d: &Domain, a: &Analysis, v: &detente_deals::Verdict) -> String {
+    let u: Vec<String> = a
+        .parties
+        .iter()
+        .zip(&v.package.utilities)
+        .map(|(n, u)| format!("{n} {u:.3}"))
+        .collect();
+    let mut s = format!("Utilities: {}. ", u.join(", "));
+    if v.acceptable {
+        s.push_str("Acceptable to every party: no red line crossed, everyone at or above its reservation value.");
+    } else {
+        let mut why: Vec<String> = v
+            .red_lines
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}'s red line on {} rejects \"{}\"",
+                    a.parties[c.party],
+                    d.space.issues[c.issue].name,
+                    label(d, c.issue, c.value)
+                )
+            })
+            .collect();
+        why.extend(v.below_reservation.iter().map(|&k| {
+            format!(
+                "{} gets {:.3}, below its reservation value {:.3}",
+                a.parties[k], v.package.utilities[k], d.parties[k].utility.reservation
+            )
+        }));
+        s.push_str(&format!("Not acceptable: {}.", why.join("; ")));
+    }
+    s
 }
 
 fn space_errors(errs: Vec<SpaceError>, what: &str) -> CliError {
@@ -75,11 +179,14 @@ pub fn run(args: Args) -> CmdResult {
     if args.real_points < 2 {
         return Err(CliError::bad_input("--real-points must be at least 2"));
     }
+    let mut scenario = None;
     let domain = match (&args.scenario, &args.genius) {
         (Some(path), None) => {
             let sc = load_scenario(path)?;
-            Domain::from_scenario(&sc, &disc)
-                .map_err(|e| space_errors(e, &path.display().to_string()))?
+            let d = Domain::from_scenario(&sc, &disc)
+                .map_err(|e| space_errors(e, &path.display().to_string()))?;
+            scenario = Some(sc);
+            d
         }
         (None, Some(folder)) => Domain::from_genius_with(folder, &disc)
             .map_err(|e| space_errors(e, &folder.display().to_string()))?,
@@ -113,12 +220,48 @@ pub fn run(args: Args) -> CmdResult {
         relaxations: args.relaxations,
         ..DealOptions::default()
     };
+    let verdict = match &args.explain {
+        Some(spec) => {
+            let o = parse_package(&domain, scenario.as_ref(), spec)?;
+            Some(
+                detente_deals::explain(&domain, &o)
+                    .map_err(|e| CliError::bad_input(e.to_string()))?,
+            )
+        }
+        None => None,
+    };
     let a = analyse(&domain, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
     match args.format {
-        Format::Json => print_json(&to_json(&domain, &a)),
+        Format::Json => {
+            let mut v = to_json(&domain, &a);
+            if let Some(x) = &verdict {
+                let mut e = package_json(&domain, &a, &x.package);
+                e["acceptable"] = json!(x.acceptable);
+                e["red_lines"] = json!(x
+                    .red_lines
+                    .iter()
+                    .map(|c| json!({"party": a.parties[c.party], "issue": domain.space.issues[c.issue].name, "value": label(&domain, c.issue, c.value)}))
+                    .collect::<Vec<_>>());
+                e["below_reservation"] = json!(x
+                    .below_reservation
+                    .iter()
+                    .map(|&k| a.parties[k].clone())
+                    .collect::<Vec<_>>());
+                e["summary"] = json!(verdict_words(&domain, &a, x));
+                v["explain"] = e;
+            }
+            print_json(&v)
+        }
         Format::Csv => print_csv(&domain, &a),
         Format::Table => {
             print_table(&domain, &a, args.pareto_rows);
+            if let Some(x) = &verdict {
+                println!(
+                    "\nThe package you asked about\n{}\n{}",
+                    words(&domain, &x.package),
+                    verdict_words(&domain, &a, x)
+                );
+            }
             Ok(())
         }
     }
