@@ -261,8 +261,11 @@
       const up = b.points.map((p) => `${X(p[0])},${Y(p[2])}`), lo = b.points.map((p) => `${X(p[0])},${Y(p[1])}`).reverse();
       g += `<polygon points="${up.concat(lo).join(" ")}" fill="${b.color}" fill-opacity="0.18" stroke="none"/>`;
     }
-    for (const h of opts.hlines || []) g += `<line x1="${L}" x2="${W - R}" y1="${Y(h.y)}" y2="${Y(h.y)}" stroke="${h.color}" stroke-dasharray="4 3"/><text x="${W - R + 4}" y="${Y(h.y) + 4}" fill="${h.color}">${esc(h.label)}</text>`;
     const labels = [];
+    for (const h of opts.hlines || []) {
+      g += `<line x1="${L}" x2="${W - R}" y1="${Y(h.y)}" y2="${Y(h.y)}" stroke="${h.color}" stroke-dasharray="4 3"/>`;
+      if (h.label) labels.push({ y: Y(h.y), text: h.label, color: h.color });
+    }
     for (const s of series) {
       if (!s.points.length) continue;
       g += `<polyline fill="none" stroke="${s.color}" stroke-width="${s.width || 1.2}" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""} points="${s.points.map((p) => `${X(p[0])},${Y(p[1])}`).join(" ")}"><title>${esc(s.name)}</title></polyline>`;

@@ -124,12 +124,23 @@ fn opt_str<'a>(
     }
 }
 
+/// The name of the EUM preset `EumOptions::default()` is, so the server and `detente forecast`
+/// agree by default.
+fn default_preset() -> &'static str {
+    use detente_forecast::eum::{EumOptions, PRESETS};
+    PRESETS
+        .iter()
+        .copied()
+        .find(|p| EumOptions::preset(p) == Some(EumOptions::default()))
+        .unwrap_or(PRESETS[0])
+}
+
 /// Options of the `forecast` analysis.
 #[derive(Debug, Clone)]
 pub struct ForecastOptions {
-    /// The model the charts and the "change" column follow: `eum`, `median` or `mean`.
+    /// The model the charts and the "change" column follow (`eum`, `median`, `mean`, `smp`, `nash`).
     pub primary: String,
-    /// EUM preset (`scholz2011`, `bdm-q05`).
+    /// EUM preset (one of `detente_forecast::eum::PRESETS`; default: the library's default).
     pub preset: String,
     /// Monte Carlo draws over the stances' uncertainty ranges (0 = none).
     pub draws: u64,
@@ -140,26 +151,33 @@ impl ForecastOptions {
     pub fn from_json(o: &Value) -> Result<Self, String> {
         unknown_keys(o, &["model", "preset", "draws", "seed"])?;
         Ok(ForecastOptions {
-            primary: opt_str(o, "model", "eum", &["eum", "median", "mean"])?.to_string(),
-            preset: opt_str(o, "preset", "scholz2011", detente_forecast::eum::PRESETS)?.to_string(),
+            primary: opt_str(o, "model", "eum", detente_forecast::MODEL_NAMES)?.to_string(),
+            preset: opt_str(
+                o,
+                "preset",
+                default_preset(),
+                detente_forecast::eum::PRESETS,
+            )?
+            .to_string(),
             draws: opt_u64(o, "draws", 200, 5000)?,
             seed: opt_u64(o, "seed", 1, u64::MAX)?,
         })
     }
 }
 
-/// The forecast: each scale issue under the EUM, the weighted median and the compromise
-/// (weighted mean) models, the primary model's round-by-round trace, and Monte Carlo bands
-/// from the stances' `position_range` / `salience_range` (uniform draws; draw `k` uses a
-/// ChaCha8 stream seeded from (seed, k), so the result does not depend on threads).
+/// The forecast: each scale issue under every model of `detente-forecast` (EUM, weighted
+/// median, compromise, SMP, Nash), the primary model's round-by-round trace, and Monte Carlo
+/// bands from the stances' `position_range` / `salience_range`, drawn exactly as
+/// `detente forecast` draws them (`montecarlo::perturb`: triangular on the range with the
+/// stated value as mode, draw `t` on ChaCha8 stream `t` of `seed`), so the same seed gives the
+/// same numbers as the command line. The band per round follows the primary model's median.
 pub fn forecast(
     scenario: &Scenario,
     o: &ForecastOptions,
     progress: &Progress,
 ) -> Result<Value, String> {
-    use detente_forecast::eum::{Eum, EumOptions};
-    use detente_forecast::{Compromise, IssueModel, WeightedMedian};
-    use rand::{RngExt, SeedableRng};
+    use detente_forecast::montecarlo::{self, NoiseSpec};
+    use detente_forecast::{build_model, ModelConfig, MODEL_NAMES};
 
     let conv = detente_forecast::io::from_scenario(scenario);
     let problem = &conv.problem;
@@ -168,42 +186,44 @@ pub fn forecast(
             "the scenario has no scale issue with positions and saliences to forecast".into(),
         );
     }
-    let eum = Eum::new(EumOptions::preset(&o.preset).ok_or("unknown EUM preset")?);
-    let models: [(&str, &dyn IssueModel); 3] = [
-        ("eum", &eum),
-        ("median", &WeightedMedian),
-        ("mean", &Compromise),
-    ];
-    let primary: &dyn IssueModel = models
+    let eum = detente_forecast::eum::EumOptions::preset(&o.preset).ok_or("unknown EUM preset")?;
+    let cfg = ModelConfig {
+        eum,
+        ..Default::default()
+    };
+    let models: Vec<(&str, Box<dyn detente_forecast::Model>)> = MODEL_NAMES
         .iter()
-        .find(|(n, _)| *n == o.primary)
-        .map(|(_, m)| *m)
-        .unwrap_or(&eum);
-    let scale = (
-        detente_scenario::Issue::SCALE_MIN,
-        detente_scenario::Issue::SCALE_MAX,
-    );
+        .filter_map(|n| build_model(n, &cfg).map(|m| (*n, m)))
+        .collect();
+    let primary = models
+        .iter()
+        .position(|(n, _)| *n == o.primary)
+        .ok_or("unknown model")?;
     let n_issues = problem.issues.len();
-    let total_steps = (n_issues as u64 + o.draws).max(1) as f64;
-    let mut issues_out = Vec::new();
-    let mut primary_rounds: Vec<usize> = Vec::new();
-    for d in 0..n_issues {
+    let total_steps = (models.len() as u64 + o.draws).max(1) as f64;
+    let mut full = Vec::new();
+    for (k, (_, m)) in models.iter().enumerate() {
         if progress.is_cancelled() {
             return Err("cancelled".into());
         }
+        full.push(m.forecast(problem));
+        progress.set((k + 1) as f64 / total_steps);
+    }
+    let mut issues_out = Vec::new();
+    for d in 0..n_issues {
         let info = &problem.issues[d];
-        let data = problem.issue_data(d);
         let mut forecasts = serde_json::Map::new();
-        for (name, m) in &models {
-            let f = m.solve(&data, scale, info.status_quo).forecast;
-            forecasts.insert((*name).into(), json!(f));
+        for (k, (name, _)) in models.iter().enumerate() {
+            forecasts.insert(
+                (*name).into(),
+                json!(full[k].get(d).and_then(|f| f.forecast)),
+            );
         }
-        let solved = primary.solve(&data, scale, info.status_quo);
+        let main = &full[primary][d];
         let issue = &scenario.issues[conv.scenario_issue[d]];
-        let words = solved
+        let words = main
             .forecast
             .map(|x| issue.describe(detente_scenario::Position::Scale((x * 10.0).round() / 10.0)));
-        primary_rounds.push(solved.rounds.len());
         issues_out.push(json!({
             "issue": info.id,
             "title": info.title,
@@ -211,68 +231,46 @@ pub fn forecast(
             "outcome": info.outcome,
             "forecasts": forecasts,
             "words": words,
-            "actors": data.actor.iter().map(|&a| problem.actors[a].id.clone()).collect::<Vec<_>>(),
-            "rounds": solved.rounds.iter().map(|r| json!({"round": r.round, "positions": r.positions, "median": r.median, "mean": r.mean})).collect::<Vec<_>>(),
-            "notes": solved.notes,
+            "actors": main.actors.iter().map(|&a| problem.actors[a].id.clone()).collect::<Vec<_>>(),
+            "rounds": main.rounds.iter().map(|r| json!({"round": r.round, "positions": r.positions, "median": r.median, "mean": r.mean})).collect::<Vec<_>>(),
+            "notes": main.notes,
         }));
-        progress.set((d + 1) as f64 / total_steps);
     }
     // Monte Carlo over the stated uncertainty ranges.
     let has_ranges = !conv.ranges.is_empty();
     if o.draws > 0 && has_ranges {
+        let spec = NoiseSpec::default();
+        let model = &models[primary].1;
         let mut finals: Vec<Vec<f64>> = vec![Vec::new(); n_issues];
-        let mut per_round: Vec<Vec<Vec<f64>>> = primary_rounds
-            .iter()
-            .map(|&r| vec![Vec::new(); r])
-            .collect();
-        for k in 0..o.draws {
+        let mut per_round: Vec<Vec<Vec<f64>>> = vec![Vec::new(); n_issues];
+        for t in 0..o.draws {
             if progress.is_cancelled() {
                 return Err("cancelled".into());
             }
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
-                o.seed ^ (k.wrapping_add(1)).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            );
-            let mut p = problem.clone();
-            for (d, row) in p.stances.iter_mut().enumerate() {
-                for (a, st) in row.iter_mut().enumerate() {
-                    if let Some(st) = st {
-                        if let Some((lo, hi)) = conv.ranges.position[d][a] {
-                            if hi > lo {
-                                st.position = rng.random_range(lo..=hi);
-                            }
-                        }
-                        if let Some((lo, hi)) = conv.ranges.salience[d][a] {
-                            if hi > lo {
-                                st.salience = rng.random_range(lo..=hi);
-                            }
-                        }
+            let q = montecarlo::perturb(problem, &conv.ranges, &spec, o.seed, t);
+            for (d, f) in model.forecast(&q).into_iter().enumerate().take(n_issues) {
+                finals[d].push(f.forecast.unwrap_or(f64::NAN));
+                for (r, round) in f.rounds.iter().enumerate() {
+                    if per_round[d].len() <= r {
+                        per_round[d].push(Vec::new());
                     }
+                    per_round[d][r].push(round.median);
                 }
             }
-            for d in 0..n_issues {
-                let info = &p.issues[d];
-                let s = primary.solve(&p.issue_data(d), scale, info.status_quo);
-                if let Some(f) = s.forecast {
-                    finals[d].push(f);
-                }
-                for (r, round) in s.rounds.iter().enumerate() {
-                    if let Some(v) = per_round[d].get_mut(r) {
-                        v.push(round.median);
-                    }
-                }
-            }
-            progress.set((n_issues as u64 + k + 1) as f64 / total_steps);
+            progress.set((models.len() as u64 + t + 1) as f64 / total_steps);
         }
         for d in 0..n_issues {
-            let f = &mut finals[d];
-            if !f.is_empty() {
-                issues_out[d]["band"] = json!({"p05": quantile(f, 0.05), "p50": quantile(f, 0.5), "p95": quantile(f, 0.95), "draws": f.len()});
+            let dist = montecarlo::summarise(&finals[d], None);
+            if dist.runs > 0 {
+                issues_out[d]["band"] = json!({"p05": dist.p5, "p25": dist.p25, "p50": dist.median, "p75": dist.p75, "p95": dist.p95, "draws": dist.runs});
             }
             let rounds: Vec<Value> = per_round[d]
-                .iter_mut()
+                .iter()
                 .enumerate()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(r, v)| json!({"round": r, "p05": quantile(v, 0.05), "p50": quantile(v, 0.5), "p95": quantile(v, 0.95)}))
+                .map(|(r, v)| {
+                    let s = montecarlo::summarise(v, None);
+                    json!({"round": r, "p05": s.p5, "p50": s.median, "p95": s.p95, "draws": s.runs})
+                })
                 .collect();
             if !rounds.is_empty() {
                 issues_out[d]["band_rounds"] = json!(rounds);
@@ -286,12 +284,17 @@ pub fn forecast(
         .map(|i| i.id.as_str())
         .collect();
     let mut note = format!(
-        "Models: EUM ({} preset), weighted median, compromise (weighted mean); weights are capability × salience. ",
+        "Models: {} (EUM preset {}); weights are capability × salience. ",
+        models
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", "),
         o.preset
     );
     if o.draws > 0 && has_ranges {
         note.push_str(&format!(
-            "Monte Carlo: {} draws, positions and saliences uniform within the stated ranges, seed {}. ",
+            "Monte Carlo: {} draws of positions and saliences within the stated ranges (triangular, mode at the stated value), seed {}. ",
             o.draws, o.seed
         ));
     } else if o.draws > 0 {
@@ -724,30 +727,9 @@ pub fn tournament(
     }))
 }
 
-/// The q-quantile (linear interpolation) of `v`; sorts `v`.
-fn quantile(v: &mut [f64], q: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let pos = q * (v.len() - 1) as f64;
-    let (i, frac) = (pos.floor() as usize, pos.fract());
-    if i + 1 < v.len() {
-        v[i] + (v[i + 1] - v[i]) * frac
-    } else {
-        v[i]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_interpolate() {
-        let mut v = vec![4.0, 1.0, 3.0, 2.0, 5.0];
-        assert_eq!(quantile(&mut v, 0.5), 3.0);
-        assert_eq!(quantile(&mut v, 0.0), 1.0);
-        assert_eq!(quantile(&mut v, 1.0), 5.0);
-        assert!((quantile(&mut v, 0.05) - 1.2).abs() < 1e-12);
-    }
 
     #[test]
     fn forecast_options_are_checked() {

@@ -54,7 +54,12 @@ impl AppState {
             None => self.store.latest_revision(id)?,
         };
         let key = (id, number);
-        if let Some(c) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(c) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Ok(c.clone());
         }
         let rev = self.store.revision(id, Some(number))?;

@@ -200,7 +200,8 @@ impl Store {
         for _ in 0..READERS {
             let r = Connection::open_with_flags(
                 path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             r.busy_timeout(std::time::Duration::from_secs(10))?;
             store.readers.push(Mutex::new(r));
@@ -247,15 +248,21 @@ impl Store {
                 return g;
             }
         }
-        let i = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        let i = self
+            .next_reader
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % self.readers.len();
         self.readers[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The latest revision number of a scenario.
     pub fn latest_revision(&self, id: i64) -> StoreResult<i64> {
         let conn = self.read();
-        let latest: Option<i64> =
-            conn.query_row("SELECT MAX(revision) FROM revisions WHERE scenario_id=?1", params![id], |r| r.get(0))?;
+        let latest: Option<i64> = conn.query_row(
+            "SELECT MAX(revision) FROM revisions WHERE scenario_id=?1",
+            params![id],
+            |r| r.get(0),
+        )?;
         latest.ok_or_else(|| StoreError::NotFound(format!("no scenario {id}")))
     }
 

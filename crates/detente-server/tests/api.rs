@@ -352,6 +352,32 @@ async fn runs_forecast_deals_simulate_tournament() {
                         <= valley["band"]["p95"].as_f64().unwrap()
                 );
                 assert_eq!(valley["band"]["draws"], 50);
+                // The band is the command line's Monte Carlo: same draws for the same seed.
+                let dir = root().join("tests/data/valid");
+                let sc = detente_scenario::load(&dir.join("minimal.toml")).scenario;
+                let conv = detente_forecast::io::from_scenario(&sc);
+                let eum = detente_forecast::build_model("eum", &Default::default()).unwrap();
+                let mc = detente_forecast::montecarlo::run(
+                    &conv.problem,
+                    &conv.ranges,
+                    &Default::default(),
+                    &[eum],
+                    50,
+                    7,
+                    &[],
+                    &|_| {},
+                );
+                for m in detente_forecast::MODEL_NAMES {
+                    let model = detente_forecast::build_model(m, &Default::default()).unwrap();
+                    assert_eq!(
+                        valley["forecasts"][m].as_f64(),
+                        model.forecast(&conv.problem)[0].forecast,
+                        "{m}"
+                    );
+                }
+                let d = &mc.distributions[0][0];
+                assert_eq!(valley["band"]["p05"].as_f64(), d.p5);
+                assert_eq!(valley["band"]["p95"].as_f64(), d.p95);
             }
             "deals" => {
                 assert!(r["outcomes"].as_u64().unwrap() > 0);
