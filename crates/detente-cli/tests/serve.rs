@@ -139,7 +139,7 @@ fn write_until_killed(s: Server, writers: usize, for_ms: u64) -> Acked {
                     Ok((st, v)) => panic!("edit answered {st}: {v}"),
                     Err(_) => break, // the server is gone
                 }
-                if k % 3 == 0 {
+                if k.is_multiple_of(3) {
                     let body = json!({"analysis": "forecast", "options": {"draws": 20, "seed": k}})
                         .to_string();
                     match http::request(
