@@ -227,7 +227,8 @@
   // Find a finished run of `analysis` for (id, rev) with the same options, or start one; poll until done.
   async function ensureRun(id, rev, analysis, options, onProgress) {
     const { runs } = await api("GET", "/scenarios/" + id + "/runs");
-    const same = (r) => r.analysis === analysis && r.revision === rev && JSON.stringify(r.options) === JSON.stringify(options || {});
+    const canon = (o) => JSON.stringify(Object.keys(o || {}).sort().reduce((a, k) => ((a[k] = o[k]), a), {}));
+    const same = (r) => r.analysis === analysis && r.revision === rev && canon(r.options) === canon(options);
     let r = runs.find((x) => same(x) && (x.status === "done" || x.status === "running" || x.status === "queued"));
     let runId = r ? r.run : (await api("POST", "/scenarios/" + id + "/runs", { analysis, revision: rev, options: options || {} })).run;
     for (;;) {
@@ -298,12 +299,28 @@
     const rev = s.revision;
     const cmp = params.get("compare") ? Number(params.get("compare")) : null;
     const focusActor = params.get("actor"), focusIssue = params.get("issue");
-    main().innerHTML = `<h1>Forecast · revision ${rev}${cmp ? ` compared with revision ${cmp}` : ""}</h1><div id="fc-msg" class="muted">${esc(s.message || "")}</div><div id="fc"></div>`;
+    // Options: only those that differ from the defaults, so runs started elsewhere are reused.
+    const options = {};
+    if (params.get("model") && params.get("model") !== "eum") options.model = params.get("model");
+    if (params.get("draws") && params.get("draws") !== "200") options.draws = Number(params.get("draws"));
+    if (params.get("seed") && params.get("seed") !== "1") options.seed = Number(params.get("seed"));
+    main().innerHTML = `<h1>Forecast · revision ${rev}${cmp ? ` compared with revision ${cmp}` : ""}</h1><div id="fc-msg" class="muted">${esc(s.message || "")}</div>
+      <div class="card small"><label>Model the charts follow <select id="fc-model">${["eum", "median", "mean", "smp", "nash"].map((m) => `<option ${m === (options.model || "eum") ? "selected" : ""}>${m}</option>`).join("")}</select></label>
+        <label>Monte Carlo draws <input type="number" id="fc-draws" min="0" max="5000" value="${options.draws ?? 200}"></label>
+        <label>seed <input type="number" id="fc-seed" min="0" value="${options.seed ?? 1}"></label>
+        <label>compare with revision <input type="number" id="fc-cmp" min="1" max="${s.latest_revision}" value="${cmp || ""}"></label>
+        <button class="ghost" id="fc-go">Run</button></div><div id="fc"></div>`;
+    $("#fc-go").onclick = () => {
+      const q = { rev, model: $("#fc-model").value, draws: $("#fc-draws").value, seed: $("#fc-seed").value };
+      if ($("#fc-cmp").value) q.compare = $("#fc-cmp").value;
+      if (focusActor) { q.actor = focusActor; q.issue = focusIssue; }
+      location.hash = link(id, "forecast", q);
+    };
     const show = (label) => (g, runId) => { $("#fc").innerHTML = progressHtml(label, g.progress, runId); wireCancel($("#fc")); };
     let base = null;
     try {
-      if (cmp) base = (await ensureRun(id, cmp, "forecast", {}, show(`forecasting revision ${cmp}…`))).result;
-      const cur = (await ensureRun(id, rev, "forecast", {}, show(`forecasting revision ${rev}…`))).result;
+      if (cmp) base = (await ensureRun(id, cmp, "forecast", options, show(`forecasting revision ${cmp}…`))).result;
+      const cur = (await ensureRun(id, rev, "forecast", options, show(`forecasting revision ${rev}…`))).result;
       renderForecast(s, cur, base, cmp, focusActor, focusIssue);
     } catch (e) { $("#fc").innerHTML = errorBox(e); }
   }

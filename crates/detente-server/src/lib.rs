@@ -176,7 +176,7 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(|e| ServeError::Failure(format!("cannot start the runtime: {e}")))?;
-    rt.block_on(async move {
+    let result = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| ServeError::Failure(format!("cannot listen on {}: {e}", config.addr)))?;
@@ -186,6 +186,7 @@ pub fn serve(
         let hosts = if loopback {
             let p = local.port();
             vec![
+                local.to_string(),
                 format!("127.0.0.1:{p}"),
                 format!("localhost:{p}"),
                 format!("[::1]:{p}"),
@@ -202,5 +203,9 @@ pub fn serve(
             })
             .await
             .map_err(|e| ServeError::Failure(format!("server error: {e}")))
-    })
+    });
+    // Analyses still running are abandoned (their runs stay `running` in the store and are
+    // marked `interrupted` on the next start) rather than delaying the stop.
+    rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    result
 }
