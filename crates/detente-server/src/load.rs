@@ -250,6 +250,18 @@ pub fn load_bundle(bundle: &Bundle) -> LoadedBundle {
     let root_s = sandbox.path().display().to_string();
     for d in &mut loaded.diagnostics {
         d.message = d.message.replace(&base_s, "").replace(&root_s, "");
+        // A source the upload did not include: say so, instead of the OS error from the sandbox.
+        if d.message.starts_with("cannot read source") && d.message.contains("os error") {
+            if let Some((head, _)) = d.message.rsplit_once(": ") {
+                d.message = format!("{head}: its text was not uploaded with the scenario");
+                d.hint = Some(
+                    "send the article's text with the scenario (a bundle's `sources`, keyed by this path; \
+                     the Articles field of the upload form; or `detente serve FILE`)"
+                        .into(),
+                );
+                continue;
+            }
+        }
         if let Some(h) = &mut d.hint {
             *h = h.replace(&base_s, "").replace(&root_s, "");
         }
