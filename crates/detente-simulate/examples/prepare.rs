@@ -28,4 +28,12 @@ fn main() {
             .collect::<Vec<_>>(),
         arena.pareto.len()
     );
+    if arena.len() < 1_000_000 {
+        let t = Instant::now();
+        let k = 2000;
+        for _ in 0..k {
+            std::hint::black_box(detente_simulate::arena_from_domain(&domain).expect("arena"));
+        }
+        eprintln!("prepare again: {:?} each", t.elapsed() / k);
+    }
 }

@@ -4,6 +4,14 @@
 
 use rayon::prelude::*;
 
+/// Spaces up to this many outcomes get a full per-outcome utility table (one load per
+/// utility; at most 9 MiB per party).
+const TABULATE_UP_TO: usize = 1 << 20;
+
+/// Below this many items, preparation runs on the calling thread (handing tiny jobs to the
+/// thread pool costs more than it saves).
+const PARALLEL_FROM: usize = 1 << 15;
+
 /// One party's view of the outcome space, given as plain tables (index = outcome index).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartyTable {
@@ -91,6 +99,35 @@ enum UtilityFn {
         lo_ok: Vec<bool>,
         cap: bool,
     },
+}
+
+impl UtilityFn {
+    /// The same function as a full per-outcome table (no division per lookup).
+    fn tabulated(self) -> UtilityFn {
+        match self {
+            UtilityFn::Additive {
+                hi_u,
+                lo_u,
+                hi_ok,
+                lo_ok,
+                cap,
+                ..
+            } => {
+                let n = hi_u.len() * lo_u.len();
+                let mut utilities = Vec::with_capacity(n);
+                let mut allowed = Vec::with_capacity(n);
+                for (hu, hok) in hi_u.iter().zip(&hi_ok) {
+                    for (lu, lok) in lo_u.iter().zip(&lo_ok) {
+                        let u = hu + lu;
+                        utilities.push(if cap && u > 1.0 { 1.0 } else { u });
+                        allowed.push(*hok && *lok);
+                    }
+                }
+                UtilityFn::Table { utilities, allowed }
+            }
+            table => table,
+        }
+    }
 }
 
 /// A party inside an [`Arena`], with its precomputed orderings.
@@ -266,7 +303,10 @@ impl Arena {
                 });
             }
             check_numbers(&t.name, t.reservation, t.discount)?;
-            let util = split_tables(&cardinalities, &strides, n, &t);
+            let mut util = split_tables(&cardinalities, &strides, n, &t);
+            if n <= TABULATE_UP_TO {
+                util = util.tabulated();
+            }
             parties.push(Party::prepare(t.name, util, t.reservation, t.discount, n));
         }
         Ok(Self::finish(cardinalities, strides, parties))
@@ -379,28 +419,35 @@ impl Arena {
 
     fn prepare_solutions(&mut self) {
         // The outcomes acceptable to all are among the first party's offerable ones.
-        let best = self.parties[0]
-            .sorted
-            .par_iter()
-            .filter_map(|&o| {
-                let p = self.nash_product(o);
-                (p > f64::NEG_INFINITY).then_some((o, p))
-            })
-            .reduce_with(|a, b| {
-                if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
-                    b
-                } else {
-                    a
-                }
-            });
+        let candidate = |&o: &u32| {
+            let p = self.nash_product(o);
+            (p > f64::NEG_INFINITY).then_some((o, p))
+        };
+        let better = |a: (u32, f64), b: (u32, f64)| {
+            if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
+                b
+            } else {
+                a
+            }
+        };
+        let first = &self.parties[0].sorted;
+        let best = if first.len() >= PARALLEL_FROM {
+            first.par_iter().filter_map(candidate).reduce_with(better)
+        } else {
+            first.iter().filter_map(candidate).reduce(better)
+        };
         self.nash = best.map(|(o, _)| o);
         let mut all_above = Vec::with_capacity(self.parties.len());
         for party in &self.parties {
-            let products: Vec<f64> = party
-                .sorted
-                .par_iter()
-                .map(|&o| self.nash_product(o))
-                .collect();
+            let products: Vec<f64> = if party.sorted.len() >= PARALLEL_FROM {
+                party
+                    .sorted
+                    .par_iter()
+                    .map(|&o| self.nash_product(o))
+                    .collect()
+            } else {
+                party.sorted.iter().map(|&o| self.nash_product(o)).collect()
+            };
             let mut above = vec![u32::MAX; party.sorted.len()];
             let mut run: Option<(u32, f64)> = None;
             for k in (0..party.sorted.len()).rev() {
@@ -438,15 +485,20 @@ impl Party {
             sorted_utils: Vec::new(),
             nash_above: Vec::new(),
         };
-        let mut pairs: Vec<(f64, u32)> = (0..n as u32)
-            .into_par_iter()
-            .filter_map(|o| {
-                let u = party.utility(o);
-                (u >= reservation && party.allowed(o)).then_some((u, o))
-            })
-            .collect();
+        let keep = |o: u32| {
+            let u = party.utility(o);
+            (u >= reservation && party.allowed(o)).then_some((u, o))
+        };
         // Integer keys in the IEEE total order sort faster than `f64::total_cmp`.
-        pairs.par_sort_unstable_by_key(|&(u, o)| (order_key(u), o));
+        let key = |&(u, o): &(f64, u32)| (order_key(u), o);
+        let mut pairs: Vec<(f64, u32)>;
+        if n >= PARALLEL_FROM {
+            pairs = (0..n as u32).into_par_iter().filter_map(keep).collect();
+            pairs.par_sort_unstable_by_key(key);
+        } else {
+            pairs = (0..n as u32).filter_map(keep).collect();
+            pairs.sort_unstable_by_key(key);
+        }
         party.sorted = pairs.iter().map(|p| p.1).collect();
         party.sorted_utils = pairs.iter().map(|p| p.0).collect();
         party
@@ -543,12 +595,20 @@ fn euclid(a: &[f64], b: &[f64]) -> f64 {
 /// block-nested-loop skyline (more parties) is enough.
 fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
     let m = arena.parties.len();
-    let mut points: Vec<Vec<f64>> = arena.parties[0]
-        .sorted
-        .par_iter()
-        .filter(|&&o| arena.acceptable_to_all(o))
-        .map(|&o| arena.utilities(o))
-        .collect();
+    let first = &arena.parties[0].sorted;
+    let mut points: Vec<Vec<f64>> = if first.len() >= PARALLEL_FROM {
+        first
+            .par_iter()
+            .filter(|&&o| arena.acceptable_to_all(o))
+            .map(|&o| arena.utilities(o))
+            .collect()
+    } else {
+        first
+            .iter()
+            .filter(|&&o| arena.acceptable_to_all(o))
+            .map(|&o| arena.utilities(o))
+            .collect()
+    };
     // Lexicographically descending: a point can only be dominated by one before it.
     points.sort_unstable_by(|a, b| {
         for i in 0..m {
