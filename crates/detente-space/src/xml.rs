@@ -88,6 +88,9 @@ fn element_from(e: &BytesStart<'_>, offset: usize) -> Result<Element, (usize, St
     })
 }
 
+/// GENIUS files nest a handful of levels; the limit keeps recursion over the tree bounded.
+const MAX_DEPTH: usize = 200;
+
 /// Parse a document into its root element. Errors carry a byte offset.
 pub(crate) fn parse(text: &str) -> Result<Element, (usize, String)> {
     let mut reader = Reader::from_str(text);
@@ -105,6 +108,14 @@ pub(crate) fn parse(text: &str) -> Result<Element, (usize, String)> {
         match ev {
             Event::Start(e) => {
                 let el = element_from(&e, before)?;
+                if stack.len() >= MAX_DEPTH {
+                    return Err((
+                        before,
+                        format!(
+                            "elements nested more than {MAX_DEPTH} deep; this is not a GENIUS file"
+                        ),
+                    ));
+                }
                 stack.push(el);
             }
             Event::Empty(e) => {

@@ -168,3 +168,12 @@ fn write_then_read_preserves_utilities() {
         }
     }
 }
+
+#[test]
+fn absurdly_deep_xml_is_an_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = "<a>".repeat(100_000) + &"</a>".repeat(100_000);
+    std::fs::write(dir.path().join("domain.xml"), deep).unwrap();
+    let errs = Domain::from_genius(dir.path()).unwrap_err();
+    assert!(errs[0].to_string().contains("nested"), "{}", errs[0]);
+}
