@@ -11,7 +11,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn ktab(name: &str) -> IssueData {
-    let path = format!("{}/../../../shared/reference/ktab/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/reference/ktab/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     read_table(name, &text).unwrap().issue_data(0)
 }
@@ -27,15 +30,26 @@ fn first(d: &IssueData, n: usize) -> IssueData {
 
 fn bench(c: &mut Criterion) {
     let a40 = ktab("dummyData-a040.csv");
-    let sets = [(10, first(&a40, 10)), (40, a40.clone()), (160, ktab("dummyData-a160.csv"))];
+    let sets = [
+        (10, first(&a40, 10)),
+        (40, a40.clone()),
+        (160, ktab("dummyData-a160.csv")),
+    ];
     for preset in ["textbook", "scholz2011"] {
         let mut g = c.benchmark_group(format!("eum_round/{preset}"));
-        g.sample_size(20).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+        g.sample_size(20)
+            .measurement_time(Duration::from_secs(3))
+            .warm_up_time(Duration::from_secs(1));
         for (n, d) in &sets {
-            let opts = EumOptions { stopping: Stopping::Rounds(1), ..EumOptions::preset(preset).unwrap() };
+            let opts = EumOptions {
+                stopping: Stopping::Rounds(1),
+                ..EumOptions::preset(preset).unwrap()
+            };
             let m = Eum::new(opts);
             g.throughput(Throughput::Elements(1));
-            g.bench_with_input(BenchmarkId::from_parameter(n), d, |b, d| b.iter(|| black_box(m.run(black_box(d), false))));
+            g.bench_with_input(BenchmarkId::from_parameter(n), d, |b, d| {
+                b.iter(|| black_box(m.run(black_box(d), false)))
+            });
         }
         g.finish();
     }

@@ -5,15 +5,27 @@ use std::time::Instant;
 
 fn main() {
     let preset = std::env::args().nth(1).unwrap_or_else(|| "textbook".into());
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/ktab/dummyData-a160.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/reference/ktab/dummyData-a160.csv"
+    );
     let text = std::fs::read_to_string(path).expect("KTAB data");
-    let d = detente_forecast::io::read_table("a160", &text).unwrap().issue_data(0);
-    let m = Eum::new(EumOptions { stopping: Stopping::Rounds(10), ..EumOptions::preset(&preset).expect("preset") });
+    let d = detente_forecast::io::read_table("a160", &text)
+        .unwrap()
+        .issue_data(0);
+    let m = Eum::new(EumOptions {
+        stopping: Stopping::Rounds(10),
+        ..EumOptions::preset(&preset).expect("preset")
+    });
     let n = 20;
     let t = Instant::now();
     for _ in 0..n {
         std::hint::black_box(m.run(&d, false));
     }
     let per = t.elapsed().as_secs_f64() / (10 * n) as f64;
-    println!("{preset}: 160 actors, {:.3} ms per round ({:.0} rounds/s)", per * 1e3, 1.0 / per);
+    println!(
+        "{preset}: 160 actors, {:.3} ms per round ({:.0} rounds/s)",
+        per * 1e3,
+        1.0 / per
+    );
 }

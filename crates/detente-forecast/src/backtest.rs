@@ -53,8 +53,16 @@ fn stats(errs: &[f64]) -> (f64, f64, f64) {
 pub fn score(cases: &[Case], models: &[&str], resamples: usize, seed: u64) -> Vec<Score> {
     let mut out = Vec::new();
     for (m, name) in models.iter().enumerate() {
-        let errs: Vec<f64> =
-            cases.iter().filter_map(|c| c.forecasts.get(m).copied().flatten().map(|f| (f - c.outcome).abs())).collect();
+        let errs: Vec<f64> = cases
+            .iter()
+            .filter_map(|c| {
+                c.forecasts
+                    .get(m)
+                    .copied()
+                    .flatten()
+                    .map(|f| (f - c.outcome).abs())
+            })
+            .collect();
         if errs.is_empty() {
             continue;
         }
@@ -98,12 +106,21 @@ mod tests {
     use super::*;
 
     fn case(outcome: f64, f: &[Option<f64>]) -> Case {
-        Case { source: "t".into(), issue: "i".into(), outcome, forecasts: f.to_vec() }
+        Case {
+            source: "t".into(),
+            issue: "i".into(),
+            outcome,
+            forecasts: f.to_vec(),
+        }
     }
 
     #[test]
     fn hand_computed_scores() {
-        let cases = [case(50.0, &[Some(53.0), Some(20.0)]), case(10.0, &[Some(18.0), None]), case(0.0, &[Some(0.0), Some(0.0)])];
+        let cases = [
+            case(50.0, &[Some(53.0), Some(20.0)]),
+            case(10.0, &[Some(18.0), None]),
+            case(0.0, &[Some(0.0), Some(0.0)]),
+        ];
         let s = score(&cases, &["a", "b"], 200, 1);
         // a: errors 3, 8, 0 → MAE 11/3, hit5 2/3, hit10 1.
         assert!((s[0].mae.value - 11.0 / 3.0).abs() < 1e-12);

@@ -67,7 +67,11 @@ pub(crate) fn weighted_median_with(
         }
         if (cum - half).abs() <= HALF_TOL * total {
             // Exactly half: tie between this position and the next one.
-            return Some(if g < idx.len() { 0.5 * (xv + x[idx[g]]) } else { xv });
+            return Some(if g < idx.len() {
+                0.5 * (xv + x[idx[g]])
+            } else {
+                xv
+            });
         }
         if cum > half {
             return Some(xv);
@@ -86,7 +90,10 @@ impl IssueModel for Compromise {
         "mean"
     }
     fn solve(&self, d: &IssueData, _scale: (f64, f64), _sq: Option<f64>) -> Solved {
-        Solved { forecast: weighted_mean(&d.position, &d.weights()), ..Default::default() }
+        Solved {
+            forecast: weighted_mean(&d.position, &d.weights()),
+            ..Default::default()
+        }
     }
 }
 
@@ -99,7 +106,10 @@ impl IssueModel for WeightedMedian {
         "median"
     }
     fn solve(&self, d: &IssueData, _scale: (f64, f64), _sq: Option<f64>) -> Solved {
-        Solved { forecast: weighted_median(&d.position, &d.weights()), ..Default::default() }
+        Solved {
+            forecast: weighted_median(&d.position, &d.weights()),
+            ..Default::default()
+        }
     }
 }
 
@@ -128,9 +138,15 @@ mod tests {
     #[test]
     fn median_hand_computed() {
         // Weights 1, 1, 3 at 0, 50, 100: 3 > 5/2, so the median is 100 (the mean would be 70).
-        assert_eq!(weighted_median(&[0.0, 50.0, 100.0], &[1.0, 1.0, 3.0]), Some(100.0));
+        assert_eq!(
+            weighted_median(&[0.0, 50.0, 100.0], &[1.0, 1.0, 3.0]),
+            Some(100.0)
+        );
         // Weights 2, 1, 2: cumulative 2, 3 > 2.5 → 50.
-        assert_eq!(weighted_median(&[100.0, 50.0, 0.0], &[2.0, 1.0, 2.0]), Some(50.0));
+        assert_eq!(
+            weighted_median(&[100.0, 50.0, 0.0], &[2.0, 1.0, 2.0]),
+            Some(50.0)
+        );
         // Exact tie between 20 and 60 (weights 1 and 1): the midpoint.
         assert_eq!(weighted_median(&[60.0, 20.0], &[1.0, 1.0]), Some(40.0));
         // Zero weights are ignored; no weight at all gives None.
@@ -151,7 +167,11 @@ mod tests {
         let w = [0.2, 0.9, 0.4, 0.3, 0.5];
         let m = weighted_median(&x, &w).unwrap();
         for &k in &x {
-            let v: f64 = x.iter().zip(&w).map(|(xi, wi)| wi * ((xi - k).abs() - (xi - m).abs())).sum();
+            let v: f64 = x
+                .iter()
+                .zip(&w)
+                .map(|(xi, wi)| wi * ((xi - k).abs() - (xi - m).abs()))
+                .sum();
             assert!(v >= -1e-12, "median {m} loses to {k}: {v}");
         }
     }

@@ -201,7 +201,14 @@ impl EumOptions {
         match name {
             "textbook" => Some(textbook),
             "scholz2011" => Some(scholz),
-            "q05" => Some(EumOptions { q: 0.5, stopping: Stopping::Tolerance { tol: 1e-6, max_rounds: 50 }, ..textbook }),
+            "q05" => Some(EumOptions {
+                q: 0.5,
+                stopping: Stopping::Tolerance {
+                    tol: 1e-6,
+                    max_rounds: 50,
+                },
+                ..textbook
+            }),
             _ => None,
         }
     }
@@ -215,7 +222,10 @@ pub const OPTION_KEYS: &[(&str, &str)] = &[
     ("range", "initial | every-round"),
     ("risk-perspective", "challenger | receiver"),
     ("probability", "per-pair | all-pairs"),
-    ("compromise", "least-movement | lowest-point | lowest-weighted-point"),
+    (
+        "compromise",
+        "least-movement | lowest-point | lowest-weighted-point",
+    ),
     ("priority", "by-kind | least-movement"),
     ("vote", "linear | risk-adjusted"),
     ("compel", "true | false"),
@@ -228,7 +238,11 @@ impl EumOptions {
     /// Set one option from its kebab-case key and value (see [`OPTION_KEYS`]).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let bad = || {
-            let allowed = OPTION_KEYS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("");
+            let allowed = OPTION_KEYS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| *v)
+                .unwrap_or("");
             format!("EUM option `{key}`: `{value}` is not one of: {allowed}")
         };
         match key {
@@ -308,10 +322,14 @@ impl EumOptions {
                 let parts: Vec<&str> = value.split(':').collect();
                 self.stopping = match parts.as_slice() {
                     ["rounds", n] => Stopping::Rounds(n.parse().map_err(|_| bad())?),
-                    ["tolerance", t] => Stopping::Tolerance { tol: t.parse().map_err(|_| bad())?, max_rounds: 100 },
-                    ["tolerance", t, m] => {
-                        Stopping::Tolerance { tol: t.parse().map_err(|_| bad())?, max_rounds: m.parse().map_err(|_| bad())? }
-                    }
+                    ["tolerance", t] => Stopping::Tolerance {
+                        tol: t.parse().map_err(|_| bad())?,
+                        max_rounds: 100,
+                    },
+                    ["tolerance", t, m] => Stopping::Tolerance {
+                        tol: t.parse().map_err(|_| bad())?,
+                        max_rounds: m.parse().map_err(|_| bad())?,
+                    },
                     _ => return Err(bad()),
                 }
             }
@@ -325,7 +343,11 @@ impl EumOptions {
             _ => {
                 return Err(format!(
                     "unknown EUM option `{key}`; options: {}",
-                    OPTION_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                    OPTION_KEYS
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             }
         }
@@ -399,7 +421,9 @@ impl Eum {
         let stats = |x: &[f64], work: &mut Work| -> (f64, f64) {
             work.idx.clear();
             work.idx.extend((0..x.len()).filter(|&i| w[i] > 0.0));
-            let med = crate::baseline::weighted_median_with(x, &w, &mut work.idx, &mut work.scratch).unwrap_or(f64::NAN);
+            let med =
+                crate::baseline::weighted_median_with(x, &w, &mut work.idx, &mut work.scratch)
+                    .unwrap_or(f64::NAN);
             (med, weighted_mean(x, &w).unwrap_or(f64::NAN))
         };
         let (m0, mean0) = stats(&x, &mut work);
@@ -446,7 +470,11 @@ impl Eum {
                 }
                 sec[i] = acc;
             }
-            let (smin, smax) = sec.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+            let (smin, smax) = sec
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
             for i in 0..n {
                 let big_r = if smax - smin > 1e-12 * (smax.abs() + smin.abs()).max(1e-300) {
                     (2.0 * sec[i] - smax - smin) / (smax - smin)
@@ -473,7 +501,14 @@ impl Eum {
                     if x[i] == x[j] {
                         if trace && i < j {
                             let (a, b) = (d.actor[i], d.actor[j]);
-                            pairs.push(PairOutcome { a, b, kind: Interaction::StatusQuo, winner: None, eu_ab: 0.0, eu_ba: 0.0 });
+                            pairs.push(PairOutcome {
+                                a,
+                                b,
+                                kind: Interaction::StatusQuo,
+                                winner: None,
+                                eu_ab: 0.0,
+                                eu_ba: 0.0,
+                            });
                         }
                         continue;
                     }
@@ -482,7 +517,9 @@ impl Eum {
                         RiskPerspective::Challenger => (work.e[i * n + j], work.e[j * n + i]),
                         RiskPerspective::Receiver => (work.e[i * n + j], work.e_rj[j * n + i]),
                     };
-                    if let Some(off) = offer_to(own, other, x[i], x[j]).filter(|o| self.options.compel || o.kind != Interaction::Compel) {
+                    if let Some(off) = offer_to(own, other, x[i], x[j])
+                        .filter(|o| self.options.compel || o.kind != Interaction::Compel)
+                    {
                         offers[i] = Some(match offers[i] {
                             None => off,
                             Some(prev) => self.better(prev, off, x[i]),
@@ -507,8 +544,10 @@ impl Eum {
                 last.risk = r.clone();
                 last.pairs = pairs;
             }
+            let mut moved = false;
             for i in 0..n {
                 if let Some(off) = offers[i] {
+                    moved |= x[i] != off.to;
                     x[i] = off.to;
                 }
             }
@@ -526,6 +565,11 @@ impl Eum {
                 if (m - prev_m).abs() < tol {
                     break;
                 }
+            }
+            // Nobody moved: a fixed point, every later round is identical. Without a trace the
+            // remaining rounds need not be computed (the forecast is the same).
+            if !moved && !trace {
+                break;
             }
         }
         let last = rounds.last().unwrap();
@@ -710,7 +754,16 @@ impl Eum {
     /// computed in parallel for large issues (each row is independent, so the result does not
     /// depend on the number of threads).
     #[allow(clippy::too_many_arguments)]
-    fn expected(&self, x: &[f64], s: &[f64], mu: f64, range: f64, r: Option<&[f64]>, wk: &mut Work, pass: Pass) {
+    fn expected(
+        &self,
+        x: &[f64],
+        s: &[f64],
+        mu: f64,
+        range: f64,
+        r: Option<&[f64]>,
+        wk: &mut Work,
+        pass: Pass,
+    ) {
         let n = x.len();
         let need_rj = r.is_some() && self.options.risk_perspective == RiskPerspective::Receiver;
         let mut target = std::mem::take(match pass {
@@ -744,18 +797,37 @@ impl Eum {
         }
         wk.usq.clear();
         match r {
-            Some(r) => wk.usq.extend(r.iter().map(|&ri| 2.0 - 4.0 * 0.5f64.powf(ri))),
+            Some(r) => wk
+                .usq
+                .extend(r.iter().map(|&ri| 2.0 - 4.0 * 0.5f64.powf(ri))),
             None => wk.usq.resize(n, 0.0), // 2 − 4 · 0.5¹
         }
-        let ctx = RowCtx { x, s, mu, range, r, p: &wk.p, ln_s: &wk.ln_s, ln_f: &wk.ln_f, usq: &wk.usq };
+        let ctx = RowCtx {
+            x,
+            s,
+            mu,
+            range,
+            r,
+            p: &wk.p,
+            ln_s: &wk.ln_s,
+            ln_f: &wk.ln_f,
+            usq: &wk.usq,
+        };
         if n >= PAR_MIN_ACTORS {
             use rayon::prelude::*;
             if need_rj {
-                target.par_chunks_mut(n).zip(trj.par_chunks_mut(n)).enumerate().for_each(|(i, (row, rj))| {
-                    self.row(&ctx, i, row, Some(rj));
-                });
+                target
+                    .par_chunks_mut(n)
+                    .zip(trj.par_chunks_mut(n))
+                    .enumerate()
+                    .for_each(|(i, (row, rj))| {
+                        self.row(&ctx, i, row, Some(rj));
+                    });
             } else {
-                target.par_chunks_mut(n).enumerate().for_each(|(i, row)| self.row(&ctx, i, row, None));
+                target
+                    .par_chunks_mut(n)
+                    .enumerate()
+                    .for_each(|(i, row)| self.row(&ctx, i, row, None));
             }
         } else if need_rj {
             for (i, (row, rj)) in target.chunks_mut(n).zip(trj.chunks_mut(n)).enumerate() {
@@ -803,7 +875,10 @@ impl Eum {
             let eval = |ri: f64, usq: f64| -> f64 {
                 let (ps, pf) = match c.r {
                     None => (0.5 - 0.5 * dr, 0.5 + 0.5 * dr),
-                    Some(_) => ((ri * c.ln_s[i * n + j]).exp(), (ri * c.ln_f[i * n + j]).exp()),
+                    Some(_) => (
+                        (ri * c.ln_s[i * n + j]).exp(),
+                        (ri * c.ln_f[i * n + j]).exp(),
+                    ),
                 };
                 let us = 2.0 - 4.0 * ps;
                 let uf = 2.0 - 4.0 * pf;
@@ -868,12 +943,28 @@ fn offer_to(own: f64, other: f64, xi: f64, xj: f64) -> Option<Offer> {
     let key = (own.abs() * xi + other.abs() * xj) / (own.abs() + other.abs());
     if own > 0.0 {
         // Conflict: the one with the lower value gives in fully.
-        return if own < other { Some(Offer { kind: Interaction::Conflict, to: xj, key }) } else { None };
+        return if own < other {
+            Some(Offer {
+                kind: Interaction::Conflict,
+                to: xj,
+                key,
+            })
+        } else {
+            None
+        };
     }
     if own.abs() < other {
-        Some(Offer { kind: Interaction::Compromise, to: xi + (xj - xi) * (own.abs() / other), key })
+        Some(Offer {
+            kind: Interaction::Compromise,
+            to: xi + (xj - xi) * (own.abs() / other),
+            key,
+        })
     } else {
-        Some(Offer { kind: Interaction::Compel, to: xj, key })
+        Some(Offer {
+            kind: Interaction::Compel,
+            to: xj,
+            key,
+        })
     }
 }
 
@@ -883,8 +974,22 @@ fn classify(a: f64, b: f64) -> (Interaction, Option<bool>) {
     match (a > 0.0, b > 0.0) {
         (true, true) => (Interaction::Conflict, Some(a >= b)),
         (false, false) => (Interaction::StatusQuo, None),
-        (true, false) => (if b.abs() < a { Interaction::Compromise } else { Interaction::Compel }, Some(true)),
-        (false, true) => (if a.abs() < b { Interaction::Compromise } else { Interaction::Compel }, Some(false)),
+        (true, false) => (
+            if b.abs() < a {
+                Interaction::Compromise
+            } else {
+                Interaction::Compel
+            },
+            Some(true),
+        ),
+        (false, true) => (
+            if a.abs() < b {
+                Interaction::Compromise
+            } else {
+                Interaction::Compel
+            },
+            Some(false),
+        ),
     }
 }
 
@@ -894,8 +999,15 @@ impl IssueModel for Eum {
     }
     fn solve(&self, d: &IssueData, _scale: (f64, f64), _sq: Option<f64>) -> Solved {
         match self.run(d, true) {
-            Some(run) => Solved { forecast: Some(run.forecast), rounds: run.rounds, notes: Vec::new() },
-            None => Solved { notes: vec!["no actor with positive capability × salience".into()], ..Default::default() },
+            Some(run) => Solved {
+                forecast: Some(run.forecast),
+                rounds: run.rounds,
+                notes: Vec::new(),
+            },
+            None => Solved {
+                notes: vec!["no actor with positive capability × salience".into()],
+                ..Default::default()
+            },
         }
     }
     fn solve_point(&self, d: &IssueData, _scale: (f64, f64), _sq: Option<f64>) -> Option<f64> {
@@ -947,7 +1059,10 @@ mod tests {
         assert_eq!(run.rounds[0].median, 7.0);
         assert!((run.rounds[0].mean - 7.39).abs() < 0.005);
         // Risk exponents lie in [0.5, 2].
-        assert!(run.rounds[0].risk.iter().all(|&r| (0.5 - 1e-9..=2.0 + 1e-9).contains(&r)));
+        assert!(run.rounds[0]
+            .risk
+            .iter()
+            .all(|&r| (0.5 - 1e-9..=2.0 + 1e-9).contains(&r)));
         assert_eq!(run.rounds[0].pairs.len(), 45);
     }
 
@@ -970,9 +1085,15 @@ mod tests {
             let (pm, pa) = (TABLE2_MEDIAN[k - 1], TABLE2_MEAN[k - 1]);
             // Every figure but round 2's median is within 0.1 of the published one…
             if k != 2 {
-                assert!((m - pm).abs() <= 0.1, "round {k}: median {m:.3} vs published {pm}");
+                assert!(
+                    (m - pm).abs() <= 0.1,
+                    "round {k}: median {m:.3} vs published {pm}"
+                );
             }
-            assert!((a - pa).abs() <= 0.1, "round {k}: mean {a:.3} vs published {pa}");
+            assert!(
+                (a - pa).abs() <= 0.1,
+                "round {k}: mean {a:.3} vs published {pa}"
+            );
             // …and, truncated to one decimal as the table appears to be, 13 of 16 are identical.
             identical += (trunc1(m) == pm) as usize + (trunc1(a) == pa) as usize;
         }
@@ -989,13 +1110,21 @@ mod tests {
     fn textbook_differs_from_scholz_on_bdm() {
         // The options matter: the textbook reading settles elsewhere than the paper's code.
         let a = Eum::default().run(&bdm(), false).unwrap();
-        let b = Eum::new(EumOptions::preset("scholz2011").unwrap()).run(&bdm(), false).unwrap();
+        let b = Eum::new(EumOptions::preset("scholz2011").unwrap())
+            .run(&bdm(), false)
+            .unwrap();
         assert_ne!(a.rounds[1].median, b.rounds[1].median);
     }
 
     #[test]
     fn forecast_stays_in_range_and_tolerance_stops() {
-        let o = EumOptions { stopping: Stopping::Tolerance { tol: 1e-9, max_rounds: 100 }, ..EumOptions::default() };
+        let o = EumOptions {
+            stopping: Stopping::Tolerance {
+                tol: 1e-9,
+                max_rounds: 100,
+            },
+            ..EumOptions::default()
+        };
         let run = Eum::new(o).run(&bdm(), false).unwrap();
         assert!(run.rounds.len() < 101);
         for r in &run.rounds {

@@ -19,7 +19,11 @@ pub struct ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: error: {}", self.file, self.line, self.col, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.line, self.col, self.message
+        )?;
         if let Some(h) = &self.hint {
             write!(f, " (hint: {h})")?;
         }
@@ -85,7 +89,10 @@ fn split_line(line: &str, sep: char) -> Vec<Field> {
 
 fn field(raw: &str, start: usize) -> Field {
     let lead = raw.chars().take_while(|c| c.is_whitespace()).count();
-    Field { text: raw.trim().to_string(), col: start + lead }
+    Field {
+        text: raw.trim().to_string(),
+        col: start + lead,
+    }
 }
 
 struct Reader<'a> {
@@ -93,7 +100,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn err(&self, line: usize, col: usize, message: impl Into<String>, hint: Option<&str>) -> ReadError {
+    fn err(
+        &self,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+        hint: Option<&str>,
+    ) -> ReadError {
         ReadError {
             file: self.file.to_string(),
             line,
@@ -130,16 +143,27 @@ fn data_lines(text: &str) -> Vec<(usize, &str)> {
 pub fn detect(text: &str) -> Option<TableFormat> {
     let lines = data_lines(text);
     let first = lines.first()?.1;
-    if first.contains(';') && first.split(';').any(|c| c.trim().eq_ignore_ascii_case("out")) {
+    if first.contains(';')
+        && first
+            .split(';')
+            .any(|c| c.trim().eq_ignore_ascii_case("out"))
+    {
         return Some(TableFormat::Deu);
     }
-    let head: Vec<String> = split_line(first, ',').into_iter().map(|f| f.text.to_ascii_lowercase()).collect();
+    let head: Vec<String> = split_line(first, ',')
+        .into_iter()
+        .map(|f| f.text.to_ascii_lowercase())
+        .collect();
     if head.iter().any(|h| h == "capability") && head.iter().any(|h| h == "position") {
         return Some(TableFormat::Plain);
     }
     if let Some((_, second)) = lines.get(1) {
         let h2 = split_line(second, ',');
-        if h2.first().map(|f| f.text.eq_ignore_ascii_case("actor")).unwrap_or(false) {
+        if h2
+            .first()
+            .map(|f| f.text.eq_ignore_ascii_case("actor"))
+            .unwrap_or(false)
+        {
             return Some(TableFormat::Ktab);
         }
     }
@@ -192,51 +216,97 @@ pub fn read_plain(file: &str, text: &str) -> Result<Problem, ReadError> {
     let r = Reader { file };
     let lines = data_lines(text);
     let Some(&(hl, header)) = lines.first() else {
-        return Err(r.err(1, 1, "the file is empty", Some("start with the header `Actor,Capability,Position,Salience`")));
+        return Err(r.err(
+            1,
+            1,
+            "the file is empty",
+            Some("start with the header `Actor,Capability,Position,Salience`"),
+        ));
     };
     let head = split_line(header, ',');
     let find = |name: &str| head.iter().position(|f| f.text.eq_ignore_ascii_case(name));
     let mut cols = [0usize; 4];
-    for (k, name) in ["Actor", "Capability", "Position", "Salience"].iter().enumerate() {
+    for (k, name) in ["Actor", "Capability", "Position", "Salience"]
+        .iter()
+        .enumerate()
+    {
         cols[k] = find(name).ok_or_else(|| {
-            r.err(hl, 1, format!("the header has no `{name}` column"), Some("the header must name Actor, Capability, Position and Salience"))
+            r.err(
+                hl,
+                1,
+                format!("the header has no `{name}` column"),
+                Some("the header must name Actor, Capability, Position and Salience"),
+            )
         })?;
     }
     let mut rows = Vec::new();
     for &(ln, line) in &lines[1..] {
         let fs = split_line(line, ',');
         let get = |k: usize| -> Result<&Field, ReadError> {
-            fs.get(cols[k]).filter(|f| !f.text.is_empty()).ok_or_else(|| {
-                r.err(
-                    ln,
-                    line.chars().count() + 1,
-                    format!("missing value for `{}`", ["Actor", "Capability", "Position", "Salience"][k]),
-                    Some("every row needs an actor name, capability, position and salience"),
-                )
-            })
+            fs.get(cols[k])
+                .filter(|f| !f.text.is_empty())
+                .ok_or_else(|| {
+                    r.err(
+                        ln,
+                        line.chars().count() + 1,
+                        format!(
+                            "missing value for `{}`",
+                            ["Actor", "Capability", "Position", "Salience"][k]
+                        ),
+                        Some("every row needs an actor name, capability, position and salience"),
+                    )
+                })
         };
         let name = get(0)?.text.clone();
         let cf = get(1)?;
         let c = r.number(ln, cf, "capability")?;
         if c < 0.0 {
-            return Err(r.err(ln, cf.col, format!("capability {c} is negative"), Some("capability must be >= 0")));
+            return Err(r.err(
+                ln,
+                cf.col,
+                format!("capability {c} is negative"),
+                Some("capability must be >= 0"),
+            ));
         }
         let x = r.number(ln, get(2)?, "position")?;
         let sf = get(3)?;
         let s = r.number(ln, sf, "salience")?;
         if !(0.0..=100.0).contains(&s) {
-            return Err(r.err(ln, sf.col, format!("salience {s} is outside 0–100"), Some("salience is 0–1 or 0–100")));
+            return Err(r.err(
+                ln,
+                sf.col,
+                format!("salience {s} is outside 0–100"),
+                Some("salience is 0–1 or 0–100"),
+            ));
         }
-        if rows.iter().any(|(n, ..): &(String, f64, f64, f64, usize)| *n == name) {
-            return Err(r.err(ln, get(0)?.col, format!("actor `{name}` appears twice"), Some("give each actor one row")));
+        if rows
+            .iter()
+            .any(|(n, ..): &(String, f64, f64, f64, usize)| *n == name)
+        {
+            return Err(r.err(
+                ln,
+                get(0)?.col,
+                format!("actor `{name}` appears twice"),
+                Some("give each actor one row"),
+            ));
         }
         rows.push((name, c, x, s, ln));
     }
     if rows.is_empty() {
-        return Err(r.err(hl, 1, "no actor rows after the header", Some("add one row per actor")));
+        return Err(r.err(
+            hl,
+            1,
+            "no actor rows after the header",
+            Some("add one row per actor"),
+        ));
     }
     let pct = rows.iter().any(|r| r.3 > 1.0);
-    let mut title = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".csv").to_string();
+    let mut title = file
+        .rsplit('/')
+        .next()
+        .unwrap_or(file)
+        .trim_end_matches(".csv")
+        .to_string();
     let mut info = IssueInfo {
         id: "issue".into(),
         title: String::new(),
@@ -247,16 +317,31 @@ pub fn read_plain(file: &str, text: &str) -> Result<Problem, ReadError> {
     };
     for (ln, k, v) in directives(text) {
         let num = |v: &str| -> Result<f64, ReadError> {
-            v.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
-                r.err(ln, 1, format!("`{k}` value `{v}` is not a number"), Some("write e.g. `# outcome = 8.8`"))
-            })
+            v.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| {
+                    r.err(
+                        ln,
+                        1,
+                        format!("`{k}` value `{v}` is not a number"),
+                        Some("write e.g. `# outcome = 8.8`"),
+                    )
+                })
         };
         match k.as_str() {
             "title" => title = v,
             "outcome" => info.outcome = Some(num(&v)?),
             "status_quo" => info.status_quo = Some(num(&v)?),
             "scale" => {
-                let (a, b) = v.split_once(',').ok_or_else(|| r.err(ln, 1, "`scale` needs two numbers", Some("write `# scale = 0,100`")))?;
+                let (a, b) = v.split_once(',').ok_or_else(|| {
+                    r.err(
+                        ln,
+                        1,
+                        "`scale` needs two numbers",
+                        Some("write `# scale = 0,100`"),
+                    )
+                })?;
                 info.lo = num(a.trim())?;
                 info.hi = num(b.trim())?;
             }
@@ -264,10 +349,22 @@ pub fn read_plain(file: &str, text: &str) -> Result<Problem, ReadError> {
         }
     }
     info.title = title.clone();
-    let actors = rows.iter().map(|r| ActorInfo { id: r.0.clone(), name: r.0.clone(), capability: r.1 }).collect();
+    let actors = rows
+        .iter()
+        .map(|r| ActorInfo {
+            id: r.0.clone(),
+            name: r.0.clone(),
+            capability: r.1,
+        })
+        .collect();
     let stances = rows
         .iter()
-        .map(|r| Some(StancePoint { position: r.2, salience: if pct { r.3 / 100.0 } else { r.3 } }))
+        .map(|r| {
+            Some(StancePoint {
+                position: r.2,
+                salience: if pct { r.3 / 100.0 } else { r.3 },
+            })
+        })
         .collect();
     let mut p = Problem::new(title, actors);
     p.push_issue(info, stances);
@@ -289,15 +386,32 @@ pub fn read_ktab(file: &str, text: &str) -> Result<Problem, ReadError> {
         return Err(r.err(l1, 1, "the first line needs 4 fields", hint_first));
     }
     let count = |f: &Field, what: &str| -> Result<usize, ReadError> {
-        f.text.parse::<usize>().map_err(|_| r.err(l1, f.col, format!("{what} `{}` is not a whole number", f.text), hint_first))
+        f.text.parse::<usize>().map_err(|_| {
+            r.err(
+                l1,
+                f.col,
+                format!("{what} `{}` is not a whole number", f.text),
+                hint_first,
+            )
+        })
     };
     let n_actors = count(&f1[2], "nActors")?;
     let n_dims = count(&f1[3], "nDims")?;
     if n_dims == 0 {
-        return Err(r.err(l1, f1[3].col, "nDims is 0", Some("a KTAB scenario has at least one dimension")));
+        return Err(r.err(
+            l1,
+            f1[3].col,
+            "nDims is 0",
+            Some("a KTAB scenario has at least one dimension"),
+        ));
     }
     let Some(&(l2, header)) = lines.get(1) else {
-        return Err(r.err(l1, 1, "the header line is missing", Some("line 2 is `Actor,Description,Influence,<dim> Position,<dim> Salience,…`")));
+        return Err(r.err(
+            l1,
+            1,
+            "the header line is missing",
+            Some("line 2 is `Actor,Description,Influence,<dim> Position,<dim> Salience,…`"),
+        ));
     };
     let head = split_line(header, ',');
     let need = 3 + 2 * n_dims;
@@ -305,14 +419,25 @@ pub fn read_ktab(file: &str, text: &str) -> Result<Problem, ReadError> {
         return Err(r.err(
             l2,
             header.chars().count() + 1,
-            format!("the header has {} columns; {n_dims} dimension(s) need {need}", head.iter().filter(|f| !f.text.is_empty()).count()),
+            format!(
+                "the header has {} columns; {n_dims} dimension(s) need {need}",
+                head.iter().filter(|f| !f.text.is_empty()).count()
+            ),
             Some("give a Position and a Salience column per dimension"),
         ));
     }
     let dim_name = |k: usize| -> String {
         let t = &head[3 + 2 * k].text;
-        let stripped = t.strip_suffix("Position").or_else(|| t.strip_suffix("position")).unwrap_or(t).trim();
-        if stripped.is_empty() { t.clone() } else { stripped.to_string() }
+        let stripped = t
+            .strip_suffix("Position")
+            .or_else(|| t.strip_suffix("position"))
+            .unwrap_or(t)
+            .trim();
+        if stripped.is_empty() {
+            t.clone()
+        } else {
+            stripped.to_string()
+        }
     };
     let title = f1[0].text.clone();
     let description = f1[1].text.clone();
@@ -325,45 +450,94 @@ pub fn read_ktab(file: &str, text: &str) -> Result<Problem, ReadError> {
             continue;
         }
         if fs.len() < need || fs[..need].iter().any(|f| f.text.is_empty()) {
-            let col = fs.iter().take(need).find(|f| f.text.is_empty()).map(|f| f.col).unwrap_or(line.chars().count() + 1);
+            let col = fs
+                .iter()
+                .take(need)
+                .find(|f| f.text.is_empty())
+                .map(|f| f.col)
+                .unwrap_or(line.chars().count() + 1);
             return Err(r.err(ln, col, format!("this row needs {need} values (actor, description, influence, then position and salience per dimension)"), Some("fill in the missing value")));
         }
         let name = fs[0].text.clone();
         if actors.iter().any(|a: &ActorInfo| a.id == name) {
-            return Err(r.err(ln, fs[0].col, format!("actor `{name}` appears twice"), Some("give each actor one row")));
+            return Err(r.err(
+                ln,
+                fs[0].col,
+                format!("actor `{name}` appears twice"),
+                Some("give each actor one row"),
+            ));
         }
         let c = r.number(ln, &fs[2], "influence")?;
         if c < 0.0 {
-            return Err(r.err(ln, fs[2].col, format!("influence {c} is negative"), Some("influence must be >= 0")));
+            return Err(r.err(
+                ln,
+                fs[2].col,
+                format!("influence {c} is negative"),
+                Some("influence must be >= 0"),
+            ));
         }
         for (k, dim) in stances.iter_mut().enumerate() {
             let pf = &fs[3 + 2 * k];
             let sf = &fs[4 + 2 * k];
             let x = r.number(ln, pf, "position")?;
             if !(0.0..=100.0).contains(&x) {
-                return Err(r.err(ln, pf.col, format!("position {x} is outside 0–100"), Some("KTAB positions are on a 0–100 scale")));
+                return Err(r.err(
+                    ln,
+                    pf.col,
+                    format!("position {x} is outside 0–100"),
+                    Some("KTAB positions are on a 0–100 scale"),
+                ));
             }
             let s = r.number(ln, sf, "salience")?;
             if !(0.0..=100.0).contains(&s) {
-                return Err(r.err(ln, sf.col, format!("salience {s} is outside 0–100"), Some("KTAB saliences are on a 0–100 scale")));
+                return Err(r.err(
+                    ln,
+                    sf.col,
+                    format!("salience {s} is outside 0–100"),
+                    Some("KTAB saliences are on a 0–100 scale"),
+                ));
             }
-            dim.push(Some(StancePoint { position: x, salience: s / 100.0 }));
+            dim.push(Some(StancePoint {
+                position: x,
+                salience: s / 100.0,
+            }));
         }
-        actors.push(ActorInfo { id: name, name: fs[1].text.clone(), capability: c });
+        actors.push(ActorInfo {
+            id: name,
+            name: fs[1].text.clone(),
+            capability: c,
+        });
     }
     if actors.len() != n_actors {
         return Err(r.err(
             l1,
             f1[2].col,
-            format!("the first line declares {n_actors} actors but {} rows follow", actors.len()),
+            format!(
+                "the first line declares {n_actors} actors but {} rows follow",
+                actors.len()
+            ),
             Some("make nActors match the number of actor rows"),
         ));
     }
-    let mut p = Problem::new(if description.is_empty() { title.clone() } else { format!("{title}: {description}") }, actors);
+    let mut p = Problem::new(
+        if description.is_empty() {
+            title.clone()
+        } else {
+            format!("{title}: {description}")
+        },
+        actors,
+    );
     for (k, st) in stances.into_iter().enumerate() {
         let name = dim_name(k);
         p.push_issue(
-            IssueInfo { id: name.clone(), title: name, lo: 0.0, hi: 100.0, status_quo: None, outcome: None },
+            IssueInfo {
+                id: name.clone(),
+                title: name,
+                lo: 0.0,
+                hi: 100.0,
+                status_quo: None,
+                outcome: None,
+            },
             st,
         );
     }
@@ -382,11 +556,23 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
     let r = Reader { file };
     let lines = data_lines(text);
     let Some(&(hl, header)) = lines.first() else {
-        return Err(r.err(1, 1, "the file is empty", Some("start with the `;`-separated header")));
+        return Err(r.err(
+            1,
+            1,
+            "the file is empty",
+            Some("start with the `;`-separated header"),
+        ));
     };
     let head = split_line(header, ';');
     let col_of = |name: &str| head.iter().position(|f| f.text.eq_ignore_ascii_case(name));
-    let out_col = col_of("out").ok_or_else(|| r.err(hl, 1, "the header has no `out` column", Some("DEU files name the outcome column `out`")))?;
+    let out_col = col_of("out").ok_or_else(|| {
+        r.err(
+            hl,
+            1,
+            "the header has no `out` column",
+            Some("DEU files name the outcome column `out`"),
+        )
+    })?;
     let rp_col = col_of("rp");
     let id_col = col_of("id").or_else(|| col_of("issue"));
     let mut actor_names: Vec<String> = Vec::new();
@@ -398,13 +584,23 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
         }
     }
     if actor_names.is_empty() {
-        return Err(r.err(hl, 1, "the header has no `p<actor>` position columns", Some("name position columns p<actor>, e.g. pDE")));
+        return Err(r.err(
+            hl,
+            1,
+            "the header has no `p<actor>` position columns",
+            Some("name position columns p<actor>, e.g. pDE"),
+        ));
     }
     let mut scol = Vec::new();
     let mut ccol = Vec::new();
     for (a, name) in actor_names.iter().enumerate() {
         let s = col_of(&format!("s{name}")).ok_or_else(|| {
-            r.err(hl, head[pcol[a]].col, format!("position column `p{name}` has no salience column `s{name}`"), Some("add the salience column"))
+            r.err(
+                hl,
+                head[pcol[a]].col,
+                format!("position column `p{name}` has no salience column `s{name}`"),
+                Some("add the salience column"),
+            )
         })?;
         scol.push(s);
         ccol.push(col_of(&format!("c{name}")));
@@ -416,7 +612,12 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
         let fs = split_line(line, ';');
         let get = |k: usize, what: &str| -> Result<Option<f64>, ReadError> {
             let f = fs.get(k).ok_or_else(|| {
-                r.err(ln, line.chars().count() + 1, format!("the row ends before the `{}` column", head[k].text), Some("give every column a value (999 when missing)"))
+                r.err(
+                    ln,
+                    line.chars().count() + 1,
+                    format!("the row ends before the `{}` column", head[k].text),
+                    Some("give every column a value (999 when missing)"),
+                )
             })?;
             if f.text.is_empty() {
                 return Ok(None);
@@ -430,26 +631,44 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
             let s = get(scol[a], "salience")?;
             if let Some(x) = x {
                 if !(0.0..=100.0).contains(&x) {
-                    return Err(r.err(ln, fs[pcol[a]].col, format!("position {x} is outside 0–100"), Some("DEU positions are 0–100 (999 = missing)")));
+                    return Err(r.err(
+                        ln,
+                        fs[pcol[a]].col,
+                        format!("position {x} is outside 0–100"),
+                        Some("DEU positions are 0–100 (999 = missing)"),
+                    ));
                 }
             }
             if let Some(s) = s {
                 if !(0.0..=100.0).contains(&s) {
-                    return Err(r.err(ln, fs[scol[a]].col, format!("salience {s} is outside 0–100"), Some("DEU saliences are 0–100 (999 = missing)")));
+                    return Err(r.err(
+                        ln,
+                        fs[scol[a]].col,
+                        format!("salience {s} is outside 0–100"),
+                        Some("DEU saliences are 0–100 (999 = missing)"),
+                    ));
                 }
             }
             if let Some(cc) = ccol[a] {
                 if caps[a].is_none() {
                     if let Some(c) = get(cc, "capability")? {
                         if c < 0.0 {
-                            return Err(r.err(ln, fs[cc].col, format!("capability {c} is negative"), Some("capability must be >= 0")));
+                            return Err(r.err(
+                                ln,
+                                fs[cc].col,
+                                format!("capability {c} is negative"),
+                                Some("capability must be >= 0"),
+                            ));
                         }
                         caps[a] = Some(c);
                     }
                 }
             }
             st.push(match (x, s) {
-                (Some(x), Some(s)) => Some(StancePoint { position: x, salience: s / 100.0 }),
+                (Some(x), Some(s)) => Some(StancePoint {
+                    position: x,
+                    salience: s / 100.0,
+                }),
                 _ => None,
             });
         }
@@ -463,16 +682,32 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
             .map(|f| f.text.clone())
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| format!("row{}", row + 1));
-        issues.push(IssueInfo { id: id.clone(), title: id, lo: 0.0, hi: 100.0, status_quo: rp, outcome: out });
+        issues.push(IssueInfo {
+            id: id.clone(),
+            title: id,
+            lo: 0.0,
+            hi: 100.0,
+            status_quo: rp,
+            outcome: out,
+        });
         stances.push(st);
     }
     if issues.is_empty() {
-        return Err(r.err(hl, 1, "no issue rows after the header", Some("add one row per issue")));
+        return Err(r.err(
+            hl,
+            1,
+            "no issue rows after the header",
+            Some("add one row per issue"),
+        ));
     }
     let actors = actor_names
         .iter()
         .zip(&caps)
-        .map(|(n, c)| ActorInfo { id: n.clone(), name: n.clone(), capability: c.unwrap_or(1.0) })
+        .map(|(n, c)| ActorInfo {
+            id: n.clone(),
+            name: n.clone(),
+            capability: c.unwrap_or(1.0),
+        })
         .collect();
     let title = file.rsplit('/').next().unwrap_or(file).to_string();
     let mut p = Problem::new(title, actors);
@@ -492,7 +727,8 @@ pub struct StanceRanges {
 
 impl StanceRanges {
     pub fn is_empty(&self) -> bool {
-        self.position.iter().flatten().all(Option::is_none) && self.salience.iter().flatten().all(Option::is_none)
+        self.position.iter().flatten().all(Option::is_none)
+            && self.salience.iter().flatten().all(Option::is_none)
     }
 }
 
@@ -512,7 +748,11 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
     let actors: Vec<ActorInfo> = s
         .actors
         .iter()
-        .map(|a| ActorInfo { id: a.id.clone(), name: a.name.clone(), capability: a.capability })
+        .map(|a| ActorInfo {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            capability: a.capability,
+        })
         .collect();
     let n = actors.len();
     let mut p = Problem::new(s.meta.title.clone(), actors);
@@ -526,10 +766,20 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
         let mut pr = vec![None; n];
         let mut sr = vec![None; n];
         for stance in s.stances_on(ii) {
-            let Stance { actor, position, salience, position_range, salience_range, .. } = stance;
+            let Stance {
+                actor,
+                position,
+                salience,
+                position_range,
+                salience_range,
+                ..
+            } = stance;
             if let (Some(x), Some(sal)) = (position.and_then(|p| p.as_scale()), salience) {
                 if *actor < n {
-                    st[*actor] = Some(StancePoint { position: x, salience: sal / 100.0 });
+                    st[*actor] = Some(StancePoint {
+                        position: x,
+                        salience: sal / 100.0,
+                    });
                     pr[*actor] = *position_range;
                     sr[*actor] = salience_range.map(|(a, b)| (a / 100.0, b / 100.0));
                 }
@@ -550,7 +800,11 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
         ranges.position.push(pr);
         ranges.salience.push(sr);
     }
-    FromScenario { problem: p, scenario_issue: map, ranges }
+    FromScenario {
+        problem: p,
+        scenario_issue: map,
+        ranges,
+    }
 }
 
 #[cfg(test)]
@@ -563,27 +817,54 @@ mod tests {
         assert_eq!(p.actors.len(), 10);
         assert_eq!(p.issues[0].outcome, Some(8.833));
         assert_eq!(p.issues[0].title, "Emission standards (BDM 1994)");
-        assert_eq!(p.stances[0][1], Some(StancePoint { position: 7.0, salience: 0.4 }));
+        assert_eq!(
+            p.stances[0][1],
+            Some(StancePoint {
+                position: 7.0,
+                salience: 0.4
+            })
+        );
     }
 
     #[test]
     fn plain_errors_are_located() {
-        let e = read_plain("x.csv", "Actor,Capability,Position,Salience\nA,1,5,0.5\nB,one,5,0.5\n").unwrap_err();
+        let e = read_plain(
+            "x.csv",
+            "Actor,Capability,Position,Salience\nA,1,5,0.5\nB,one,5,0.5\n",
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.col), (3, 3));
-        assert!(e.to_string().starts_with("x.csv:3:3: error: capability `one` is not a number"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("x.csv:3:3: error: capability `one` is not a number"),
+            "{e}"
+        );
         let e = read_plain("x.csv", "Actor,Capability,Position\nA,1,5\n").unwrap_err();
         assert!(e.message.contains("Salience"), "{e}");
-        let e = read_plain("x.csv", "Actor,Capability,Position,Salience\nA,1,5,0.5\nA,1,5,0.5\n").unwrap_err();
+        let e = read_plain(
+            "x.csv",
+            "Actor,Capability,Position,Salience\nA,1,5,0.5\nA,1,5,0.5\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("twice"));
-        let e = read_plain("x.csv", "Actor,Capability,Position,Salience\nA,-1,5,0.5\n").unwrap_err();
+        let e =
+            read_plain("x.csv", "Actor,Capability,Position,Salience\nA,-1,5,0.5\n").unwrap_err();
         assert_eq!((e.line, e.col), (2, 3));
-        let e = read_plain("x.csv", "Actor,Capability,Position,Salience\nA, 1, 5, 250\n").unwrap_err();
+        let e = read_plain(
+            "x.csv",
+            "Actor,Capability,Position,Salience\nA, 1, 5, 250\n",
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.col), (2, 10));
     }
 
     #[test]
     fn plain_percent_saliences() {
-        let p = read_plain("x.csv", "actor,position,salience,capability\nA,10,50,2\nB,90,100,1\n").unwrap();
+        let p = read_plain(
+            "x.csv",
+            "actor,position,salience,capability\nA,10,50,2\nB,90,100,1\n",
+        )
+        .unwrap();
         assert_eq!(p.stances[0][0].unwrap().salience, 0.5);
         assert_eq!(p.actors[0].capability, 2.0);
     }
@@ -596,12 +877,21 @@ mod tests {
         assert_eq!(p.issues.len(), 2);
         assert_eq!(p.issues[0].id, "Pstn1");
         assert_eq!(p.title, "S: Dummy, quoted");
-        assert_eq!(p.stances[1][1], Some(StancePoint { position: 80.0, salience: 0.1 }));
+        assert_eq!(
+            p.stances[1][1],
+            Some(StancePoint {
+                position: 80.0,
+                salience: 0.1
+            })
+        );
         let bad = t.replace("B, d, 5, 60", "B, d, 5, x");
         let e = read_ktab("k.csv", &bad).unwrap_err();
         assert_eq!((e.line, e.col), (4, 10), "{e}");
         let short = t.replace("2,2,", "3,2,");
-        assert!(read_ktab("k.csv", &short).unwrap_err().message.contains("declares 3 actors"));
+        assert!(read_ktab("k.csv", &short)
+            .unwrap_err()
+            .message
+            .contains("declares 3 actors"));
     }
 
     #[test]

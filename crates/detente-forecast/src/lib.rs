@@ -50,7 +50,9 @@ pub fn build_model(name: &str, config: &ModelConfig) -> Option<Box<dyn Model>> {
         "median" => Box::new(WeightedMedian),
         "eum" => Box::new(Eum::new(config.eum)),
         "smp" => Box::new(Smp::new(config.smp)),
-        "nash" => Box::new(Nash { options: config.nash }),
+        "nash" => Box::new(Nash {
+            options: config.nash,
+        }),
         _ => return None,
     })
 }

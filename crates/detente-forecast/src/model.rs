@@ -73,7 +73,10 @@ pub trait Model: Send + Sync {
     fn forecast(&self, problem: &Problem) -> Vec<IssueForecast>;
     /// Point forecasts only (the fast path used by Monte Carlo and sensitivity analysis).
     fn point(&self, problem: &Problem) -> Vec<Option<f64>> {
-        self.forecast(problem).into_iter().map(|f| f.forecast).collect()
+        self.forecast(problem)
+            .into_iter()
+            .map(|f| f.forecast)
+            .collect()
     }
 }
 
@@ -84,7 +87,12 @@ pub trait IssueModel: Send + Sync {
     /// `lo..=hi` its scale.
     fn solve(&self, data: &IssueData, scale: (f64, f64), status_quo: Option<f64>) -> Solved;
     /// Point forecast only; defaults to [`IssueModel::solve`].
-    fn solve_point(&self, data: &IssueData, scale: (f64, f64), status_quo: Option<f64>) -> Option<f64> {
+    fn solve_point(
+        &self,
+        data: &IssueData,
+        scale: (f64, f64),
+        status_quo: Option<f64>,
+    ) -> Option<f64> {
         self.solve(data, scale, status_quo).forecast
     }
 }
@@ -107,7 +115,13 @@ impl<M: IssueModel> Model for M {
                 let data = problem.issue_data(d);
                 let info = &problem.issues[d];
                 let s = self.solve(&data, (info.lo, info.hi), info.status_quo);
-                IssueForecast { issue: d, forecast: s.forecast, actors: data.actor, rounds: s.rounds, notes: s.notes }
+                IssueForecast {
+                    issue: d,
+                    forecast: s.forecast,
+                    actors: data.actor,
+                    rounds: s.rounds,
+                    notes: s.notes,
+                }
             })
             .collect()
     }

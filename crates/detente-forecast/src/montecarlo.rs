@@ -54,16 +54,20 @@ impl NoiseSpec {
             if part == "ranges" {
                 continue;
             }
-            let (field, rest) = part
-                .split_once('=')
-                .ok_or_else(|| format!("`{part}` is not FIELD=SHAPE:WIDTH (e.g. position=normal:5)"))?;
-            let (shape, width) = rest
-                .split_once(':')
-                .ok_or_else(|| format!("`{part}`: write SHAPE:WIDTH, e.g. normal:5 or triangular:10"))?;
+            let (field, rest) = part.split_once('=').ok_or_else(|| {
+                format!("`{part}` is not FIELD=SHAPE:WIDTH (e.g. position=normal:5)")
+            })?;
+            let (shape, width) = rest.split_once(':').ok_or_else(|| {
+                format!("`{part}`: write SHAPE:WIDTH, e.g. normal:5 or triangular:10")
+            })?;
             let shape = match shape.trim() {
                 "normal" => Shape::Normal,
                 "triangular" | "tri" => Shape::Triangular,
-                s => return Err(format!("`{s}` is not a noise shape; use normal or triangular")),
+                s => {
+                    return Err(format!(
+                        "`{s}` is not a noise shape; use normal or triangular"
+                    ))
+                }
             };
             let w = width.trim();
             let (num, relative) = match w.strip_suffix('%') {
@@ -76,7 +80,11 @@ impl NoiseSpec {
                 .ok()
                 .filter(|v: &f64| v.is_finite() && *v >= 0.0)
                 .ok_or_else(|| format!("`{w}` is not a width >= 0"))?;
-            let noise = Some(FieldNoise { shape, width, relative });
+            let noise = Some(FieldNoise {
+                shape,
+                width,
+                relative,
+            });
             match field.trim() {
                 "position" => {
                     if relative {
@@ -91,7 +99,11 @@ impl NoiseSpec {
                     out.salience = noise
                 }
                 "capability" => out.capability = noise,
-                f => return Err(format!("`{f}` is not a field; use position, salience or capability")),
+                f => {
+                    return Err(format!(
+                        "`{f}` is not a field; use position, salience or capability"
+                    ))
+                }
             }
         }
         Ok(out)
@@ -155,7 +167,11 @@ fn triangular(rng: &mut ChaCha8Rng, a: f64, m: f64, b: f64) -> f64 {
 }
 
 fn draw(rng: &mut ChaCha8Rng, v: f64, n: &FieldNoise) -> f64 {
-    let w = if n.relative { v.abs() * n.width / 100.0 } else { n.width };
+    let w = if n.relative {
+        v.abs() * n.width / 100.0
+    } else {
+        n.width
+    };
     match n.shape {
         Shape::Normal => v + w * normal(rng),
         Shape::Triangular => triangular(rng, v - w, v, v + w),
@@ -168,11 +184,24 @@ pub fn perturb(p: &Problem, ranges: &StanceRanges, spec: &NoiseSpec, seed: u64, 
     rng.set_stream(t);
     let mut q = p.clone();
     for (d, row) in q.stances.iter_mut().enumerate() {
-        let (lo, hi) = (p.issues[d].lo.min(p.issues[d].hi), p.issues[d].hi.max(p.issues[d].lo));
+        let (lo, hi) = (
+            p.issues[d].lo.min(p.issues[d].hi),
+            p.issues[d].hi.max(p.issues[d].lo),
+        );
         for (a, st) in row.iter_mut().enumerate() {
             let Some(st) = st else { continue };
-            let pr = ranges.position.get(d).and_then(|r| r.get(a)).copied().flatten();
-            let sr = ranges.salience.get(d).and_then(|r| r.get(a)).copied().flatten();
+            let pr = ranges
+                .position
+                .get(d)
+                .and_then(|r| r.get(a))
+                .copied()
+                .flatten();
+            let sr = ranges
+                .salience
+                .get(d)
+                .and_then(|r| r.get(a))
+                .copied()
+                .flatten();
             if let Some((l, h)) = pr {
                 st.position = triangular(&mut rng, l, st.position.clamp(l, h), h);
             } else if let Some(n) = &spec.position {
@@ -182,7 +211,10 @@ pub fn perturb(p: &Problem, ranges: &StanceRanges, spec: &NoiseSpec, seed: u64, 
             if let Some((l, h)) = sr {
                 st.salience = triangular(&mut rng, l, st.salience.clamp(l, h), h);
             } else if let Some(n) = &spec.salience {
-                let pts = FieldNoise { width: n.width / 100.0, ..*n };
+                let pts = FieldNoise {
+                    width: n.width / 100.0,
+                    ..*n
+                };
                 st.salience = draw(&mut rng, st.salience, &pts);
             }
             st.salience = st.salience.clamp(0.0, 1.0);
@@ -203,7 +235,11 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     }
     let h = (sorted.len() - 1) as f64 * q;
     let (i, f) = (h.floor() as usize, h - h.floor());
-    Some(if i + 1 < sorted.len() { sorted[i] + f * (sorted[i + 1] - sorted[i]) } else { sorted[i] })
+    Some(if i + 1 < sorted.len() {
+        sorted[i] + f * (sorted[i + 1] - sorted[i])
+    } else {
+        sorted[i]
+    })
 }
 
 /// Summarise samples (NaN = no forecast).
@@ -213,7 +249,11 @@ pub fn summarise(samples: &[f64], threshold: Option<f64>) -> Distribution {
     let n = v.len();
     Distribution {
         runs: n,
-        mean: if n > 0 { Some(v.iter().sum::<f64>() / n as f64) } else { None },
+        mean: if n > 0 {
+            Some(v.iter().sum::<f64>() / n as f64)
+        } else {
+            None
+        },
         median: percentile(&v, 0.5),
         p5: percentile(&v, 0.05),
         p25: percentile(&v, 0.25),
@@ -284,7 +324,11 @@ pub fn run(
                 .collect()
         })
         .collect();
-    McResult { runs: n, distributions, samples }
+    McResult {
+        runs: n,
+        distributions,
+        samples,
+    }
 }
 
 #[cfg(test)]
@@ -293,16 +337,35 @@ mod tests {
     use crate::{build_model, ModelConfig};
 
     fn models() -> Vec<Box<dyn Model>> {
-        ["mean", "median", "eum"].iter().map(|n| build_model(n, &ModelConfig::default()).unwrap()).collect()
+        ["mean", "median", "eum"]
+            .iter()
+            .map(|n| build_model(n, &ModelConfig::default()).unwrap())
+            .collect()
     }
 
     #[test]
     fn same_seed_same_result_whatever_the_threads() {
         let p = crate::data::bdm1994();
-        let spec = NoiseSpec::parse("position=normal:0.5,salience=triangular:10,capability=normal:10%").unwrap();
+        let spec =
+            NoiseSpec::parse("position=normal:0.5,salience=triangular:10,capability=normal:10%")
+                .unwrap();
         let go = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| run(&p, &StanceRanges::default(), &spec, &models(), 300, 7, &[Some(8.0)], &|_| {}))
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                run(
+                    &p,
+                    &StanceRanges::default(),
+                    &spec,
+                    &models(),
+                    300,
+                    7,
+                    &[Some(8.0)],
+                    &|_| {},
+                )
+            })
         };
         let a = go(1);
         let b = go(2);
@@ -315,7 +378,16 @@ mod tests {
     }
 
     fn pool_free_run(p: &Problem, spec: &NoiseSpec, seed: u64) -> McResult {
-        run(p, &StanceRanges::default(), spec, &models(), 300, seed, &[None], &|_| {})
+        run(
+            p,
+            &StanceRanges::default(),
+            spec,
+            &models(),
+            300,
+            seed,
+            &[None],
+            &|_| {},
+        )
     }
 
     #[test]
@@ -325,8 +397,13 @@ mod tests {
         let xs: Vec<f64> = (0..n).map(|_| normal(&mut rng)).collect();
         let mean = xs.iter().sum::<f64>() / n as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
-        assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05, "{mean} {var}");
-        let ts: Vec<f64> = (0..n).map(|_| triangular(&mut rng, 0.0, 2.0, 3.0)).collect();
+        assert!(
+            mean.abs() < 0.03 && (var - 1.0).abs() < 0.05,
+            "{mean} {var}"
+        );
+        let ts: Vec<f64> = (0..n)
+            .map(|_| triangular(&mut rng, 0.0, 2.0, 3.0))
+            .collect();
         let tm = ts.iter().sum::<f64>() / n as f64;
         assert!((tm - 5.0 / 3.0).abs() < 0.03, "{tm}");
         assert!(ts.iter().all(|&t| (0.0..=3.0).contains(&t)));
@@ -335,13 +412,19 @@ mod tests {
     #[test]
     fn ranges_are_respected_and_spec_parses() {
         let p = crate::data::bdm1994();
-        let mut r = StanceRanges { position: vec![vec![None; 10]], salience: vec![vec![None; 10]] };
+        let mut r = StanceRanges {
+            position: vec![vec![None; 10]],
+            salience: vec![vec![None; 10]],
+        };
         r.position[0][0] = Some((3.0, 5.0));
         for t in 0..50 {
             let q = perturb(&p, &r, &NoiseSpec::default(), 1, t);
             let x = q.stances[0][0].unwrap().position;
             assert!((3.0..=5.0).contains(&x));
-            assert_eq!(q.stances[0][1], p.stances[0][1], "no noise without a range or spec");
+            assert_eq!(
+                q.stances[0][1], p.stances[0][1],
+                "no noise without a range or spec"
+            );
         }
         assert!(NoiseSpec::parse("position=uniform:3").is_err());
         assert!(NoiseSpec::parse("position=normal:5%").is_err());

@@ -32,7 +32,9 @@ pub struct NashOptions {
 
 impl Default for NashOptions {
     fn default() -> Self {
-        NashOptions { disagreement: Disagreement::StatusQuo }
+        NashOptions {
+            disagreement: Disagreement::StatusQuo,
+        }
     }
 }
 
@@ -50,10 +52,17 @@ impl IssueModel for Nash {
         let w = d.weights();
         let members: Vec<usize> = (0..d.len()).filter(|&i| w[i] > 0.0).collect();
         if members.is_empty() {
-            return Solved { notes: vec!["no actor with positive capability × salience".into()], ..Default::default() };
+            return Solved {
+                notes: vec!["no actor with positive capability × salience".into()],
+                ..Default::default()
+            };
         }
         let x = &d.position;
-        let (xmin, xmax) = members.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &i| (a.min(x[i]), b.max(x[i])));
+        let (xmin, xmax) = members
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &i| {
+                (a.min(x[i]), b.max(x[i]))
+            });
         let lo = scale.0.min(xmin);
         let hi = scale.1.max(xmax);
         let sq = match self.options.disagreement {
@@ -81,9 +90,11 @@ impl IssueModel for Nash {
             let q = sq.unwrap_or(0.5 * (xmin + xmax));
             return Solved {
                 forecast: Some(q.clamp(xmin, xmax)),
-                notes: vec!["no point on this issue makes every actor better off than the status quo; \
+                notes: vec![
+                    "no point on this issue makes every actor better off than the status quo; \
                              the Nash solution is the status quo"
-                    .into()],
+                        .into(),
+                ],
                 ..Default::default()
             };
         }
@@ -96,7 +107,13 @@ impl IssueModel for Nash {
                 .enumerate()
                 .map(|(k, &i)| {
                     let g = (dis[k] - (t - x[i]).abs()).max(1e-300);
-                    let dg = if t > x[i] { -1.0 } else if t < x[i] { 1.0 } else { 0.0 };
+                    let dg = if t > x[i] {
+                        -1.0
+                    } else if t < x[i] {
+                        1.0
+                    } else {
+                        0.0
+                    };
                     w[i] * dg / g
                 })
                 .sum()
@@ -117,7 +134,11 @@ impl IssueModel for Nash {
         if sq.is_none() && self.options.disagreement == Disagreement::StatusQuo {
             notes.push("no status quo given: each actor's worst point on the scale is its disagreement point".into());
         }
-        Solved { forecast: Some((0.5 * (l + r)).clamp(xmin, xmax)), rounds: Vec::new(), notes }
+        Solved {
+            forecast: Some((0.5 * (l + r)).clamp(xmin, xmax)),
+            rounds: Vec::new(),
+            notes,
+        }
     }
 }
 
@@ -128,7 +149,10 @@ mod tests {
     #[test]
     fn symmetric_worst_case_is_the_middle() {
         let d = IssueData::from_triples(&[(1.0, 0.0, 1.0), (1.0, 100.0, 1.0)]);
-        let f = Nash::default().solve(&d, (0.0, 100.0), None).forecast.unwrap();
+        let f = Nash::default()
+            .solve(&d, (0.0, 100.0), None)
+            .forecast
+            .unwrap();
         assert!((f - 50.0).abs() < 1e-6, "{f}");
     }
 
@@ -137,7 +161,10 @@ mod tests {
         // Two actors at 0 and 100 with disagreement 100 each: maximise w1 ln(100 − t) + w2 ln(t)
         // → t = 100 w2 / (w1 + w2) = 25 for weights 3 and 1.
         let d = IssueData::from_triples(&[(3.0, 0.0, 1.0), (1.0, 100.0, 1.0)]);
-        let f = Nash::default().solve(&d, (0.0, 100.0), None).forecast.unwrap();
+        let f = Nash::default()
+            .solve(&d, (0.0, 100.0), None)
+            .forecast
+            .unwrap();
         assert!((f - 25.0).abs() < 1e-6, "{f}");
     }
 
@@ -154,7 +181,10 @@ mod tests {
         // Both actors prefer higher values than the status quo 0: gains 10 − |t − 10| and
         // 90 − |t − 90| (feasible (0, 20)); on (10, 20) maximise ln(20 − t) + ln(t) → t = 10.
         let d = IssueData::from_triples(&[(1.0, 10.0, 1.0), (1.0, 90.0, 1.0)]);
-        let f = Nash::default().solve(&d, (0.0, 100.0), Some(0.0)).forecast.unwrap();
+        let f = Nash::default()
+            .solve(&d, (0.0, 100.0), Some(0.0))
+            .forecast
+            .unwrap();
         assert!((f - 10.0).abs() < 1e-6, "{f}");
     }
 }

@@ -69,7 +69,11 @@ impl IssueData {
     }
     /// Weights `capability × salience`.
     pub fn weights(&self) -> Vec<f64> {
-        self.capability.iter().zip(&self.salience).map(|(c, s)| c * s).collect()
+        self.capability
+            .iter()
+            .zip(&self.salience)
+            .map(|(c, s)| c * s)
+            .collect()
     }
     /// Build from (capability, position, salience) triples; actors are numbered 0..n.
     pub fn from_triples(rows: &[(f64, f64, f64)]) -> Self {
@@ -85,7 +89,12 @@ impl IssueData {
 impl Problem {
     /// An empty problem with the given actors and no issues.
     pub fn new(title: impl Into<String>, actors: Vec<ActorInfo>) -> Self {
-        Problem { title: title.into(), actors, issues: Vec::new(), stances: Vec::new() }
+        Problem {
+            title: title.into(),
+            actors,
+            issues: Vec::new(),
+            stances: Vec::new(),
+        }
     }
 
     /// Add an issue with one optional stance per actor.
@@ -100,7 +109,11 @@ impl Problem {
     pub fn single(title: &str, rows: &[(&str, f64, f64, f64)]) -> Self {
         let actors = rows
             .iter()
-            .map(|r| ActorInfo { id: r.0.to_string(), name: r.0.to_string(), capability: r.1 })
+            .map(|r| ActorInfo {
+                id: r.0.to_string(),
+                name: r.0.to_string(),
+                capability: r.1,
+            })
             .collect();
         let mut p = Problem::new(title, actors);
         let lo = rows.iter().map(|r| r.2).fold(f64::INFINITY, f64::min);
@@ -114,7 +127,14 @@ impl Problem {
                 status_quo: None,
                 outcome: None,
             },
-            rows.iter().map(|r| Some(StancePoint { position: r.2, salience: r.3 })).collect(),
+            rows.iter()
+                .map(|r| {
+                    Some(StancePoint {
+                        position: r.2,
+                        salience: r.3,
+                    })
+                })
+                .collect(),
         );
         p
     }
@@ -142,7 +162,10 @@ impl Problem {
         }
         for a in &self.actors {
             if !(a.capability.is_finite() && a.capability >= 0.0) {
-                errs.push(format!("actor {}: capability {} must be a number >= 0", a.id, a.capability));
+                errs.push(format!(
+                    "actor {}: capability {} must be a number >= 0",
+                    a.id, a.capability
+                ));
             }
         }
         for (d, row) in self.stances.iter().enumerate() {

@@ -40,7 +40,10 @@ pub struct TornadoBar {
 }
 
 fn clamp_scale(p: &Problem, d: usize, x: f64) -> f64 {
-    let (lo, hi) = (p.issues[d].lo.min(p.issues[d].hi), p.issues[d].hi.max(p.issues[d].lo));
+    let (lo, hi) = (
+        p.issues[d].lo.min(p.issues[d].hi),
+        p.issues[d].hi.max(p.issues[d].lo),
+    );
     x.clamp(lo, hi)
 }
 
@@ -51,14 +54,22 @@ pub fn tornado(p: &Problem, model: &dyn Model, step: f64) -> Vec<Vec<TornadoBar>
     let base = model.point(p);
     let nd = p.issues.len();
     let mut out: Vec<Vec<TornadoBar>> = vec![Vec::new(); nd];
-    let mut push = |d: usize, actor: usize, field: Field, lo: &[Option<f64>], hi: &[Option<f64>]| {
-        let Some(b) = base[d] else { return };
-        let sw = |v: Option<f64>| v.map(|v| (v - b).abs()).unwrap_or(0.0);
-        let swing = sw(lo[d]).max(sw(hi[d]));
-        if swing > 1e-9 {
-            out[d].push(TornadoBar { actor, field, low: lo[d], high: hi[d], base: b, swing });
-        }
-    };
+    let mut push =
+        |d: usize, actor: usize, field: Field, lo: &[Option<f64>], hi: &[Option<f64>]| {
+            let Some(b) = base[d] else { return };
+            let sw = |v: Option<f64>| v.map(|v| (v - b).abs()).unwrap_or(0.0);
+            let swing = sw(lo[d]).max(sw(hi[d]));
+            if swing > 1e-9 {
+                out[d].push(TornadoBar {
+                    actor,
+                    field,
+                    low: lo[d],
+                    high: hi[d],
+                    base: b,
+                    swing,
+                });
+            }
+        };
     for a in 0..p.actors.len() {
         let mut q = p.clone();
         q.actors[a].capability = p.actors[a].capability * (1.0 - step / 100.0).max(0.0);
@@ -77,7 +88,9 @@ pub fn tornado(p: &Problem, model: &dyn Model, step: f64) -> Vec<Vec<TornadoBar>
                 let set = |q: &mut Problem, sign: f64| {
                     let s = q.stances[d][a].as_mut().unwrap();
                     match field {
-                        Field::Position => s.position = clamp_scale(p, d, st.position + sign * step),
+                        Field::Position => {
+                            s.position = clamp_scale(p, d, st.position + sign * step)
+                        }
                         _ => s.salience = (st.salience + sign * step / 100.0).clamp(0.0, 1.0),
                     }
                 };
@@ -132,18 +145,30 @@ pub fn advise(p: &Problem, model: &dyn Model, a: usize, step: f64) -> Vec<Advice
     let base = model.point(p);
     let mut out = Vec::new();
     for d in 0..p.issues.len() {
-        let (Some(st), Some(before)) = (p.stances[d][a], base[d]) else { continue };
+        let (Some(st), Some(before)) = (p.stances[d][a], base[d]) else {
+            continue;
+        };
         let target = st.position;
         let consider = |q: Problem, change: Change, out: &mut Vec<Advice>| {
             if let Some(after) = model.point(&q)[d] {
                 let gain = (before - target).abs() - (after - target).abs();
                 if gain > 1e-9 {
-                    out.push(Advice { issue: d, change, forecast_before: before, forecast_after: after, target, gain });
+                    out.push(Advice {
+                        issue: d,
+                        change,
+                        forecast_before: before,
+                        forecast_after: after,
+                        target,
+                        gain,
+                    });
                 }
             }
         };
         let mut best_own: Option<Advice> = None;
-        let (lo, hi) = (p.issues[d].lo.min(p.issues[d].hi), p.issues[d].hi.max(p.issues[d].lo));
+        let (lo, hi) = (
+            p.issues[d].lo.min(p.issues[d].hi),
+            p.issues[d].hi.max(p.issues[d].lo),
+        );
         let n_grid = (((hi - lo) / step).floor() as usize).min(1000);
         for k in 0..=n_grid {
             let x = lo + k as f64 * step;
@@ -155,7 +180,11 @@ pub fn advise(p: &Problem, model: &dyn Model, a: usize, step: f64) -> Vec<Advice
             let mut tmp = Vec::new();
             consider(q, Change::OwnPosition { to: x }, &mut tmp);
             if let Some(adv) = tmp.pop() {
-                if best_own.as_ref().map(|b| adv.gain > b.gain + 1e-12).unwrap_or(true) {
+                if best_own
+                    .as_ref()
+                    .map(|b| adv.gain > b.gain + 1e-12)
+                    .unwrap_or(true)
+                {
                     best_own = Some(adv);
                 }
             }
@@ -188,7 +217,14 @@ pub fn advise(p: &Problem, model: &dyn Model, a: usize, step: f64) -> Vec<Advice
             if (s - sk.salience).abs() > 1e-12 {
                 let mut q = p.clone();
                 q.stances[d][k].as_mut().unwrap().salience = s;
-                consider(q, Change::PersuadeSalience { actor: k, to: s * 100.0 }, &mut out);
+                consider(
+                    q,
+                    Change::PersuadeSalience {
+                        actor: k,
+                        to: s * 100.0,
+                    },
+                    &mut out,
+                );
             }
         }
     }
@@ -214,15 +250,27 @@ mod tests {
 
     #[test]
     fn advice_helps_the_actor() {
-        let p = Problem::single("t", &[("a", 1.0, 0.0, 0.5), ("b", 1.0, 60.0, 0.5), ("c", 2.0, 100.0, 0.5)]);
+        let p = Problem::single(
+            "t",
+            &[
+                ("a", 1.0, 0.0, 0.5),
+                ("b", 1.0, 60.0, 0.5),
+                ("c", 2.0, 100.0, 0.5),
+            ],
+        );
         let adv = advise(&p, &Compromise, 0, 10.0);
         assert!(!adv.is_empty());
         for w in adv.windows(2) {
             assert!(w[0].gain >= w[1].gain);
         }
-        assert!(adv.iter().all(|x| x.gain > 0.0 && (x.forecast_after - 0.0).abs() < (x.forecast_before - 0.0).abs()));
+        assert!(adv
+            .iter()
+            .all(|x| x.gain > 0.0
+                && (x.forecast_after - 0.0).abs() < (x.forecast_before - 0.0).abs()));
         // For the median (at 100, c's weight is half), persuading c to move is what works.
         let adv = advise(&p, &WeightedMedian, 0, 10.0);
-        assert!(adv.iter().any(|x| matches!(x.change, Change::PersuadePosition { actor: 2, .. })));
+        assert!(adv
+            .iter()
+            .any(|x| matches!(x.change, Change::PersuadePosition { actor: 2, .. })));
     }
 }

@@ -55,7 +55,11 @@ pub struct SmpOptions {
 
 impl Default for SmpOptions {
     fn default() -> Self {
-        SmpOptions { victory: VictoryModel::Linear, max_rounds: 50, tolerance: 1e-4 }
+        SmpOptions {
+            victory: VictoryModel::Linear,
+            max_rounds: 50,
+            tolerance: 1e-4,
+        }
     }
 }
 
@@ -87,8 +91,9 @@ impl Smp {
     /// Run the model on all dimensions of `p`; `trace` keeps every round's positions.
     pub fn run(&self, p: &Problem, trace: bool) -> SmpRun {
         let nd = p.issues.len();
-        let actors: Vec<usize> =
-            (0..p.actors.len()).filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some())).collect();
+        let actors: Vec<usize> = (0..p.actors.len())
+            .filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some()))
+            .collect();
         let n = actors.len();
         let scale: Vec<(f64, f64)> = p
             .issues
@@ -113,7 +118,13 @@ impl Smp {
         let cap: Vec<f64> = actors.iter().map(|&a| p.actors[a].capability).collect();
         let mut y = ideal.clone();
         let to_orig = |y: &[f64]| -> Vec<Vec<f64>> {
-            (0..n).map(|i| (0..nd).map(|d| y[i * nd + d] * scale[d].1 + scale[d].0).collect()).collect()
+            (0..n)
+                .map(|i| {
+                    (0..nd)
+                        .map(|d| y[i * nd + d] * scale[d].1 + scale[d].0)
+                        .collect()
+                })
+                .collect()
         };
         let mut positions = Vec::new();
         if trace {
@@ -168,7 +179,9 @@ impl Smp {
                     if uj_b + 1e-12 < fight {
                         continue;
                     }
-                    if uj_b > best_u + 1e-12 || (found && (uj_b - best_u).abs() <= 1e-12 && bargain < best) {
+                    if uj_b > best_u + 1e-12
+                        || (found && (uj_b - best_u).abs() <= 1e-12 && bargain < best)
+                    {
                         best_u = uj_b;
                         best.copy_from_slice(&bargain);
                         found = true;
@@ -222,7 +235,12 @@ impl Smp {
         if !trace {
             positions.push(to_orig(&y));
         }
-        SmpRun { actors, positions, pce, forecast }
+        SmpRun {
+            actors,
+            positions,
+            pce,
+            forecast,
+        }
     }
 
     fn utilities(&self, ideal: &[f64], sal: &[f64], y: &[f64], n: usize, nd: usize, u: &mut [f64]) {
@@ -234,11 +252,13 @@ impl Smp {
     }
 
     fn contests(&self, cap: &[f64], u: &[f64], n: usize, prob: &mut [f64]) {
+        // Only actors with capability vote.
+        let voters: Vec<usize> = (0..n).filter(|&k| cap[k] > 0.0).collect();
         for i in 0..n {
             prob[i * n + i] = 0.5;
             for j in (i + 1)..n {
                 let (mut si, mut sj) = (0.0, 0.0);
-                for k in 0..n {
+                for &k in &voters {
                     let v = cap[k] * (u[k * n + i] - u[k * n + j]);
                     if v > 0.0 {
                         si += v;
@@ -305,8 +325,9 @@ impl Model for Smp {
         let run = self.run(p, true);
         (0..p.issues.len())
             .map(|d| {
-                let members: Vec<usize> =
-                    (0..run.actors.len()).filter(|&i| p.stances[d][run.actors[i]].is_some()).collect();
+                let members: Vec<usize> = (0..run.actors.len())
+                    .filter(|&i| p.stances[d][run.actors[i]].is_some())
+                    .collect();
                 let w: Vec<f64> = members
                     .iter()
                     .map(|&i| {
@@ -354,15 +375,32 @@ mod tests {
         // A cares about dim 0, B about dim 1: the bargain gives each what it cares about.
         let actors = ["A", "B"]
             .iter()
-            .map(|n| ActorInfo { id: n.to_string(), name: n.to_string(), capability: 1.0 })
+            .map(|n| ActorInfo {
+                id: n.to_string(),
+                name: n.to_string(),
+                capability: 1.0,
+            })
             .collect();
         let mut p = Problem::new("t", actors);
         for (d, (sa, sb)) in [(0.9, 0.1), (0.1, 0.9)].iter().enumerate() {
             p.push_issue(
-                IssueInfo { id: format!("d{d}"), title: format!("d{d}"), lo: 0.0, hi: 100.0, status_quo: None, outcome: None },
+                IssueInfo {
+                    id: format!("d{d}"),
+                    title: format!("d{d}"),
+                    lo: 0.0,
+                    hi: 100.0,
+                    status_quo: None,
+                    outcome: None,
+                },
                 vec![
-                    Some(StancePoint { position: 0.0, salience: *sa }),
-                    Some(StancePoint { position: 100.0, salience: *sb }),
+                    Some(StancePoint {
+                        position: 0.0,
+                        salience: *sa,
+                    }),
+                    Some(StancePoint {
+                        position: 100.0,
+                        salience: *sb,
+                    }),
                 ],
             );
         }
@@ -392,7 +430,10 @@ mod tests {
 
     #[test]
     fn ktab_three_dims_runs() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/ktab/dummyData_3Dim.csv"));
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/reference/ktab/dummyData_3Dim.csv"
+        ));
         let Ok(text) = text else { return };
         let p = crate::io::read_table("dummyData_3Dim.csv", &text).unwrap();
         let f = Smp::default().forecast(&p);
@@ -400,7 +441,10 @@ mod tests {
         for (d, fc) in f.iter().enumerate() {
             let x: Vec<f64> = p.stances[d].iter().flatten().map(|s| s.position).collect();
             let v = fc.forecast.unwrap();
-            assert!(x.iter().any(|&a| a <= v) && x.iter().any(|&a| a >= v), "dim {d}: {v}");
+            assert!(
+                x.iter().any(|&a| a <= v) && x.iter().any(|&a| a >= v),
+                "dim {d}: {v}"
+            );
         }
     }
 }

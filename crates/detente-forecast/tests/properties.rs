@@ -2,7 +2,9 @@
 //! by a constant changes nothing; relabelling (reordering) the actors changes nothing.
 
 use detente_forecast::eum::EumOptions;
-use detente_forecast::{build_model, ActorInfo, IssueInfo, Model, ModelConfig, Problem, StancePoint, MODEL_NAMES};
+use detente_forecast::{
+    build_model, ActorInfo, IssueInfo, Model, ModelConfig, Problem, StancePoint, MODEL_NAMES,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -13,13 +15,31 @@ fn problem(rows: &Rows, dims: usize) -> Problem {
     let actors = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| ActorInfo { id: format!("a{i}"), name: format!("a{i}"), capability: r.0 })
+        .map(|(i, r)| ActorInfo {
+            id: format!("a{i}"),
+            name: format!("a{i}"),
+            capability: r.0,
+        })
         .collect();
     let mut p = Problem::new("prop", actors);
     for d in 0..dims {
         p.push_issue(
-            IssueInfo { id: format!("d{d}"), title: format!("d{d}"), lo: 0.0, hi: 100.0, status_quo: Some(50.0), outcome: None },
-            rows.iter().map(|r| Some(StancePoint { position: r.1[d].0, salience: r.1[d].1 })).collect(),
+            IssueInfo {
+                id: format!("d{d}"),
+                title: format!("d{d}"),
+                lo: 0.0,
+                hi: 100.0,
+                status_quo: Some(50.0),
+                outcome: None,
+            },
+            rows.iter()
+                .map(|r| {
+                    Some(StancePoint {
+                        position: r.1[d].0,
+                        salience: r.1[d].1,
+                    })
+                })
+                .collect(),
         );
     }
     p
@@ -27,7 +47,10 @@ fn problem(rows: &Rows, dims: usize) -> Problem {
 
 fn rows(dims: usize) -> impl Strategy<Value = Rows> {
     prop::collection::vec(
-        (0.1f64..10.0, prop::collection::vec((0.0f64..100.0, 0.05f64..1.0), dims)),
+        (
+            0.1f64..10.0,
+            prop::collection::vec((0.0f64..100.0, 0.05f64..1.0), dims),
+        ),
         2..9,
     )
 }
@@ -35,7 +58,13 @@ fn rows(dims: usize) -> impl Strategy<Value = Rows> {
 fn configs() -> Vec<(String, ModelConfig)> {
     let mut out = vec![("default".to_string(), ModelConfig::default())];
     for preset in ["scholz2011", "q05"] {
-        out.push((preset.to_string(), ModelConfig { eum: EumOptions::preset(preset).unwrap(), ..Default::default() }));
+        out.push((
+            preset.to_string(),
+            ModelConfig {
+                eum: EumOptions::preset(preset).unwrap(),
+                ..Default::default()
+            },
+        ));
     }
     out
 }
@@ -54,7 +83,12 @@ fn all_models() -> Vec<(String, Box<dyn Model>)> {
 }
 
 fn config() -> Config {
-    Config { cases: 48, rng_seed: RngSeed::Fixed(20_251_122), failure_persistence: None, ..Config::default() }
+    Config {
+        cases: 48,
+        rng_seed: RngSeed::Fixed(20_251_122),
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 fn close(a: Option<f64>, b: Option<f64>, tol: f64) -> bool {
