@@ -668,6 +668,42 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn split_tables_equal_the_direct_sum_and_their_tabulation() {
+        let cards = vec![3u32, 2, 4, 5];
+        let (n, strides) = Arena::shape(&cards, 2).unwrap();
+        let contrib: Vec<Vec<f64>> = cards
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (0..c).map(|v| 0.1 * i as f64 + 0.07 * v as f64).collect())
+            .collect();
+        let mut rejected: Vec<Vec<bool>> = cards.iter().map(|&c| vec![false; c as usize]).collect();
+        rejected[1][1] = true;
+        rejected[3][0] = true;
+        let t = AdditiveTable {
+            name: "p".into(),
+            contrib: contrib.clone(),
+            rejected: rejected.clone(),
+            cap_at_one: true,
+            reservation: 0.0,
+            discount: None,
+        };
+        let split = split_tables(&cards, &strides, n, &t);
+        assert!(matches!(split, UtilityFn::Additive { low, .. } if low > 1 && (low as usize) < n));
+        let party = |util| Party::prepare("p".into(), util, 0.0, None, n);
+        let (a, b) = (party(split.clone()), party(split.tabulated()));
+        for o in 0..n as u32 {
+            let v: Vec<usize> = (0..4)
+                .map(|i| ((o / strides[i]) % cards[i]) as usize)
+                .collect();
+            let direct: f64 = (0..4).map(|i| contrib[i][v[i]]).sum::<f64>().min(1.0);
+            let ok = (0..4).all(|i| !rejected[i][v[i]]);
+            assert!((a.utility(o) - direct).abs() < 1e-12 && (b.utility(o) - direct).abs() < 1e-12);
+            assert_eq!((a.allowed(o), b.allowed(o)), (ok, ok));
+        }
+        assert_eq!(a.sorted, b.sorted);
+    }
+
+    #[test]
     fn order_key_is_the_numeric_order() {
         let xs = [
             -2.5,
