@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex};
 /// Largest request body accepted (a scenario plus its source texts).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
+/// Most runs queued or running at once; more are refused with 503 until some finish.
+pub const MAX_LIVE_RUNS: usize = 64;
+
 /// Everything a handler needs.
 pub struct AppState {
     pub store: Arc<Store>,
@@ -661,6 +664,16 @@ async fn create_run(
         ))
     })?;
     let analysis = Analysis::parse(&b.analysis).map_err(ApiError::bad)?;
+    if st.jobs.live_count() >= MAX_LIVE_RUNS {
+        let mut r = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{MAX_LIVE_RUNS} analyses are already queued or running; retry when some have finished"),
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return Ok(r);
+    }
     let options = if b.options.is_null() {
         json!({})
     } else {

@@ -76,6 +76,11 @@ impl Jobs {
         }
     }
 
+    /// Runs of this process queued or running.
+    pub fn live_count(&self) -> usize {
+        self.live().len()
+    }
+
     /// Start run `run` (already stored as `queued`) in the background.
     pub fn spawn(
         self: &Arc<Self>,

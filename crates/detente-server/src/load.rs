@@ -470,6 +470,23 @@ mod tests {
     }
 
     #[test]
+    fn json_edit_changes_only_the_stance() {
+        let text = "{ // comment\n \"stances\": [{\"actor\": \"a\", \"issue\": \"i\", \"position\": \"x\", \"salience\": 90},\n {\"actor\": \"b\", \"issue\": \"i\", \"salience\": 10,},] }";
+        let e = StanceEdit {
+            actor: "a".into(),
+            issue: "i".into(),
+            salience: Some(12.5),
+            position: Some(serde_json::json!("y")),
+        };
+        let (out, what) = apply_edit(text, Syntax::Json, &e).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["stances"][0]["salience"], 12.5);
+        assert_eq!(v["stances"][0]["position"], "y");
+        assert_eq!(v["stances"][1]["salience"], 10);
+        assert_eq!(what, "a/i: salience 90 → 12.5, position \"x\" → \"y\"");
+    }
+
+    #[test]
     fn toml_edit_keeps_formatting() {
         let text = "# top comment\n[[stances]]\nactor = \"a\"  # who\nissue = \"i\"\nsalience = 90\n\n[[stances]]\nactor = \"b\"\nissue = \"i\"\nsalience = 10\n";
         let e = StanceEdit {

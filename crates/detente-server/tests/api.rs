@@ -652,3 +652,26 @@ async fn openapi_document_lists_every_route() {
         .unwrap()
         .contains("script-src 'self'"));
 }
+
+#[tokio::test]
+async fn too_many_live_runs_are_refused_with_503() {
+    let app = router(state_with(1, None, vec![]));
+    call(&app, "POST", "/api/scenarios", Some(bundle().to_string())).await;
+    let body = json!({"analysis": "forecast", "options": {"draws": 5000}}).to_string();
+    let mut runs = Vec::new();
+    for _ in 0..detente_server::api::MAX_LIVE_RUNS {
+        let (s, v) = call(&app, "POST", "/api/scenarios/1/runs", Some(body.clone())).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        runs.push(v["run"].as_i64().unwrap());
+    }
+    let (s, v) = call(&app, "POST", "/api/scenarios/1/runs", Some(body)).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    for r in &runs {
+        let (s, _) = call(&app, "DELETE", &format!("/api/runs/{r}"), None).await;
+        assert!(s == StatusCode::OK || s == StatusCode::CONFLICT);
+    }
+    for r in runs {
+        let v = wait_run(&app, r).await;
+        assert!(v["status"] == "cancelled" || v["status"] == "done", "{v}");
+    }
+}
