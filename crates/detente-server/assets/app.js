@@ -350,7 +350,7 @@
       const b = baseBy.get(x.issue);
       if (b && b.forecasts[res.primary] != null) hl.push({ y: b.forecasts[res.primary], color: "#999", label: "rev " + cmp });
       if (x.status_quo != null) hl.push({ y: x.status_quo, color: "#2e7d4f", label: "status quo" });
-      return `<div class="card chart" data-issue="${esc(x.issue)}"><h3>${esc(x.title)} <span class="muted small">${res.primary} forecast ${fmt(x.forecasts[res.primary])}</span></h3>${lineChart(series, { bands, hlines: hl, xlabel: "round" })}</div>`;
+      return `<div class="card chart" data-issue="${esc(x.issue)}"><h3>${esc(x.title)} <span class="muted small">${esc(res.primary)} forecast ${fmt(x.forecasts[res.primary])}</span></h3>${lineChart(series, { bands, hlines: hl, xlabel: "round" })}</div>`;
     });
     $("#fc").innerHTML = `
       <div class="card"><table class="data" id="fc-table"><tr><th>Issue</th><th>Status quo</th>${models.map((m) => `<th>${esc(m)}</th>`).join("")}<th>Monte Carlo 5–95%</th>${cmp ? `<th>Change (${esc(res.primary)})</th>` : ""}<th>In words (${esc(res.primary)})</th></tr>${rows.join("")}</table>
