@@ -232,7 +232,7 @@ async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Res
             }
         }
     }
-    let mut r = next.run(req).await;
+    let mut r = json_errors(next.run(req).await).await;
     let h = r.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -251,6 +251,42 @@ async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Res
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     r
+}
+
+/// Client errors produced by axum itself (a path that does not parse, a body over the limit, a
+/// method the route does not have) come as plain text; answer them as `{"error": …}` like ours.
+async fn json_errors(r: Response) -> Response {
+    let is_json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !r.status().is_client_error() || is_json {
+        return r;
+    }
+    let (mut parts, body) = r.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = if text.is_empty() {
+        parts
+            .status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_lowercase()
+    } else {
+        text
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(
+        parts,
+        axum::body::Body::from(json!({ "error": message }).to_string()),
+    )
 }
 
 /// `Authorization: Bearer <token>` on every API call when a token is configured.

@@ -219,6 +219,13 @@ async fn scenarios_revisions_edits_and_sources() {
             .0,
         StatusCode::NOT_FOUND
     );
+    // Errors axum produces itself are JSON too.
+    let (s, v) = call(&app, "GET", "/api/scenarios/abc", None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("abc"), "{v}");
+    let (s, v) = call(&app, "PATCH", "/api/scenarios/1", None).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(v["error"], "method not allowed");
 }
 
 #[tokio::test]
@@ -595,10 +602,9 @@ async fn security_token_host_origin_and_size() {
 
     // Body limit.
     let big = "#".repeat(detente_server::api::MAX_BODY_BYTES + 10);
-    assert_eq!(
-        call(&app, "POST", "/api/scenarios", Some(big)).await.0,
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    let (s, v) = call(&app, "POST", "/api/scenarios", Some(big)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(v["error"].is_string(), "{v}");
 }
 
 #[tokio::test]
