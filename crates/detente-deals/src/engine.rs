@@ -114,6 +114,8 @@ fn better_example(a: (f64, u64), b: (f64, u64)) -> bool {
 pub(crate) struct Partial {
     pub outcomes: u64,
     pub acceptable: u64,
+    /// Per value (flattened like `Ctx::rej`): acceptable packages choosing it.
+    pub zone_values: Vec<u64>,
     /// Packages meeting every party's reservation value (red lines ignored).
     pub reservation_ok: u64,
     /// Per party: packages crossing at least one of its red lines.
@@ -135,6 +137,7 @@ impl Partial {
         Partial {
             outcomes: 0,
             acceptable: 0,
+            zone_values: Vec::new(),
             reservation_ok: 0,
             rejects: vec![0; p],
             sole: vec![0; p],
@@ -149,6 +152,12 @@ impl Partial {
     pub fn merge(mut self, other: Partial, ctx: &Ctx) -> Partial {
         self.outcomes += other.outcomes;
         self.acceptable += other.acceptable;
+        if self.zone_values.len() < other.zone_values.len() {
+            self.zone_values.resize(other.zone_values.len(), 0);
+        }
+        for (a, b) in self.zone_values.iter_mut().zip(&other.zone_values) {
+            *a += b;
+        }
         self.reservation_ok += other.reservation_ok;
         for k in 0..self.rejects.len() {
             self.rejects[k] += other.rejects[k];
@@ -469,6 +478,7 @@ fn pivot_dominates(pivots: &[i64], j: usize, q: &[i64]) -> bool {
 
 fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Partial {
     let mut part = Partial::new(P);
+    part.zone_values = vec![0; ctx.rej.len()];
     s.pts.clear();
     s.pts.p = P;
     s.q.resize(P, 0);
@@ -490,6 +500,9 @@ fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Parti
         }
         if mask == 0 && res_ok {
             part.acceptable += 1;
+            for (i, &v) in o.iter().enumerate() {
+                part.zone_values[ctx.offs[i] + v as usize] += 1;
+            }
             for p in 0..P {
                 q[p] = quantise(u[p]);
             }

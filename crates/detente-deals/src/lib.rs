@@ -201,6 +201,9 @@ pub struct Analysis {
     pub outcomes: u64,
     /// Packages in the zone of possible agreement.
     pub acceptable: u64,
+    /// Per issue, per value: how many packages of the zone choose it (so an analyst sees what
+    /// the zone forces: a value every acceptable package has, values none has).
+    pub zone_values: Vec<Vec<u64>>,
     /// Packages meeting every reservation value (red lines ignored).
     pub reservation_ok: u64,
     /// Disagreement point per party.
@@ -580,6 +583,15 @@ pub fn analyse(domain: &Domain, opts: &DealOptions) -> Result<Analysis, DealErro
         outcomes: part.outcomes,
         acceptable: part.acceptable,
         reservation_ok: part.reservation_ok,
+        zone_values: {
+            let mut zv = part.zone_values.clone();
+            zv.resize(ctx.rej.len(), 0);
+            ctx.offs
+                .iter()
+                .zip(&ctx.sizes)
+                .map(|(&o, &n)| zv[o..o + n as usize].to_vec())
+                .collect()
+        },
         disagreement: d,
         nash: pick(|s| s.nash),
         egalitarian: pick(|s| s.egalitarian),

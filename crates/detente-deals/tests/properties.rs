@@ -135,6 +135,12 @@ proptest! {
             let first = all.iter().position(|o| acceptable(&d, o) && d.utilities(o).iter().map(|&x| q(x)).eq(p.utilities.iter().map(|&x| q(x)))).unwrap();
             prop_assert_eq!(p.index, first as u64);
         }
+        // zone_values: per issue value, the zone packages choosing it
+        for (i, counts) in a.zone_values.iter().enumerate() {
+            for (v, &c) in counts.iter().enumerate() {
+                prop_assert_eq!(c, zone.iter().filter(|o| o[i] == v as u32).count() as u64);
+            }
+        }
         // blockers: rejects counts
         for b in &a.blockers {
             let n = all.iter().filter(|o| !d.parties[b.party].utility.acceptable(o)).count() as u64;

@@ -308,6 +308,25 @@ fn words_vs(d: &Domain, p: &Package, base: Option<(&str, &Package)>) -> String {
     }
 }
 
+/// What the zone forces: values every acceptable package has, and values none has.
+fn zone_facts(d: &Domain, a: &Analysis) -> (Vec<String>, Vec<String>) {
+    let mut forced = Vec::new();
+    let mut excluded = Vec::new();
+    for (i, counts) in a.zone_values.iter().enumerate() {
+        let name = &d.space.issues[i].name;
+        if let Some(v) = counts.iter().position(|&c| c == a.acceptable) {
+            forced.push(format!("{name}: {}", label(d, i, v as u32)));
+            continue;
+        }
+        for (v, &c) in counts.iter().enumerate() {
+            if c == 0 {
+                excluded.push(format!("{name}: {}", label(d, i, v as u32)));
+            }
+        }
+    }
+    (forced, excluded)
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -442,6 +461,13 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
         pct(a.acceptable, a.outcomes)
     );
     if a.acceptable > 0 {
+        let (forced, excluded) = zone_facts(d, a);
+        if !forced.is_empty() {
+            println!("Every package in the zone has: {}", forced.join("; "));
+        }
+        if !excluded.is_empty() {
+            println!("No package in the zone has: {}", excluded.join("; "));
+        }
         println!(
             "Pareto frontier: {} distinct utility vector(s)",
             thousands(a.pareto.len() as u64)
@@ -700,7 +726,21 @@ fn to_json(d: &Domain, a: &Analysis) -> Value {
     for (n, x) in a.parties.iter().zip(&a.disagreement) {
         dis.insert(n.clone(), json!(x));
     }
+    let zone_values: Map<String, Value> = a
+        .zone_values
+        .iter()
+        .enumerate()
+        .map(|(i, counts)| {
+            let m: Map<String, Value> = counts
+                .iter()
+                .enumerate()
+                .map(|(v, &c)| (label(d, i, v as u32).to_string(), json!(c)))
+                .collect();
+            (d.space.issues[i].name.clone(), Value::Object(m))
+        })
+        .collect();
     json!({
+        "zone_values": zone_values,
         "domain": d.name,
         "parties": a.parties,
         "outcomes": a.outcomes,
