@@ -4,6 +4,7 @@
 //!
 //! INPUT is a scenario (`.toml`/`.json`), a plain `Actor,Capability,Position,Salience` CSV, a
 //! KTAB CSV or a DEU CSV. Also provides the input loading shared by `advise` and `backtest`.
+#![allow(clippy::needless_range_loop)] // issue × model tables read better with indices
 
 use crate::common::{load_scenario, print_json, table, CliError, CmdResult, Format};
 use detente_forecast::eum::{self, EumOptions};
