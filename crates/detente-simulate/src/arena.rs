@@ -136,6 +136,9 @@ pub struct Party {
     pub name: String,
     util: UtilityFn,
     pub reservation: f64,
+    /// Disagreement point for the Nash product: `max(reservation, lowest utility over the
+    /// whole space)` (with reservation 0 this is the GENIUS conformance definition).
+    pub disagreement: f64,
     pub discount: Option<f64>,
     /// The outcomes this party may offer or accept (allowed and at or above the reservation
     /// value), sorted by ascending utility (ties by outcome index).
@@ -161,6 +164,24 @@ impl Party {
                 ..
             } => {
                 let u = hi_u[(o / low) as usize] + lo_u[(o % low) as usize];
+                if *cap && u > 1.0 {
+                    1.0
+                } else {
+                    u
+                }
+            }
+        }
+    }
+
+    /// Lowest utility over the whole space (red lines and reservation ignored).
+    fn lowest(&self) -> f64 {
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        match &self.util {
+            UtilityFn::Table { utilities, .. } => min(utilities),
+            UtilityFn::Additive {
+                hi_u, lo_u, cap, ..
+            } => {
+                let u = min(hi_u) + min(lo_u);
                 if *cap && u > 1.0 {
                     1.0
                 } else {
@@ -225,8 +246,10 @@ pub struct Arena {
     strides: Vec<u32>,
     n: usize,
     pub parties: Vec<Party>,
-    /// The outcome maximising the product of `u_i - reservation_i` over outcomes acceptable to
-    /// every party (ties to the lowest index); `None` when no outcome is acceptable to all.
+    /// The Nash point: the outcome maximising `Π (u_i − d_i)` over outcomes acceptable to every
+    /// party, with `d_i` each party's [`disagreement`](Party::disagreement) (the definition
+    /// `detente deals` uses); ties to the higher welfare, then the lowest index. `None` when
+    /// no outcome is acceptable to all.
     pub nash: Option<u32>,
     /// The Pareto frontier among the outcomes acceptable to every party: distinct
     /// non-dominated utility vectors (strict dominance).
@@ -399,7 +422,7 @@ impl Arena {
         }
         self.parties
             .iter()
-            .map(|p| p.utility(o) - p.reservation)
+            .map(|p| p.utility(o) - p.disagreement)
             .product()
     }
 
@@ -423,11 +446,14 @@ impl Arena {
             let p = self.nash_product(o);
             (p > f64::NEG_INFINITY).then_some((o, p))
         };
+        // Ties: higher welfare, then the lower index (as `detente deals` breaks them).
+        let welfare = |o: u32| self.parties.iter().map(|p| p.utility(o)).sum::<f64>();
         let better = |a: (u32, f64), b: (u32, f64)| {
-            if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
-                b
-            } else {
-                a
+            let key = |(o, p): (u32, f64)| (p, welfare(o));
+            match key(b).partial_cmp(&key(a)) {
+                Some(std::cmp::Ordering::Greater) => b,
+                Some(std::cmp::Ordering::Equal) if b.0 < a.0 => b,
+                _ => a,
             }
         };
         let first = &self.parties[0].sorted;
@@ -480,11 +506,13 @@ impl Party {
             name,
             util,
             reservation,
+            disagreement: reservation,
             discount,
             sorted: Vec::new(),
             sorted_utils: Vec::new(),
             nash_above: Vec::new(),
         };
+        party.disagreement = reservation.max(party.lowest());
         let keep = |o: u32| {
             let u = party.utility(o);
             (u >= reservation && party.allowed(o)).then_some((u, o))
@@ -589,10 +617,10 @@ fn euclid(a: &[f64], b: &[f64]) -> f64 {
 
 /// Distinct non-dominated utility vectors among outcomes acceptable to every party.
 ///
-/// Computed here because `detente-deals` (which owns the project's frontier algorithms) was
-/// not available when this crate was written; for the spaces a simulation runs on (every
-/// outcome's utility already in memory) a sort followed by a sweep (two parties) or a
-/// block-nested-loop skyline (more parties) is enough.
+/// Computed here on the prepared arena (each party's offerable outcomes are already sorted in
+/// memory) rather than by a second streaming pass of `detente-deals`, whose definitions it
+/// follows exactly (tests/deals_agree.rs checks both agree): a sort followed by a sweep (two
+/// parties) or a block-nested-loop skyline (more parties) over the zone of agreement.
 fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
     let m = arena.parties.len();
     let first = &arena.parties[0].sorted;
