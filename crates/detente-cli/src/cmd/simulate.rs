@@ -329,7 +329,7 @@ pub fn run(args: Args) -> CmdResult {
                 (Some(a), _) => {
                     let _ = writeln!(
                         o,
-                        "Agreement in round {} of {}:",
+                        "Agreement after {} of {} rounds:",
                         r.rounds, args.protocol.rounds
                     );
                     let mut t = table();
@@ -342,7 +342,7 @@ pub fn run(args: Args) -> CmdResult {
                 (None, Some(p)) => {
                     let _ = writeln!(
                         o,
-                        "No agreement: {} ended the negotiation in round {} (nothing it could offer); every party gets its reservation value.",
+                        "No agreement: {} ended the negotiation after {} rounds (nothing it could offer); every party gets its reservation value.",
                         arena.parties[p].name, r.rounds
                     );
                 }
