@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,6 +97,29 @@ test("workbench: flagship → evidence → edit salience → forecast changes", 
     // 4. The revision is kept: revision 1 still has the old salience.
     await page.goto(url + "#/s/1/revisions");
     await page.locator("td", { hasText: `salience ${oldSalience} → ${NEW_SALIENCE}` }).waitFor();
+
+    // 5. The deal space, a simulation replay and a tournament, on the small test scenario
+    //    (the flagship's 19-million-package space is too slow for a debug build in CI).
+    const valid = join(root, "tests", "data", "valid");
+    const upload = await fetch(url + "api/scenarios", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ scenario: readFileSync(join(valid, "minimal.toml"), "utf8"), file_name: "minimal.toml",
+        sources: { "article.txt": readFileSync(join(valid, "article.txt"), "utf8") } }),
+    });
+    assert.equal(upload.status, 201);
+    const { id } = await upload.json();
+    await page.goto(`${url}#/s/${id}/deals`);
+    await page.locator("#dl-scatter svg circle").first().waitFor({ timeout: 60000 });
+    assert.ok((await page.locator("#dl-scatter svg circle").count()) > 3, "the Pareto scatter shows packages");
+    await page.locator("#dl-y").selectOption({ index: 0 });
+    assert.match(await page.locator("#dl-scatter").innerText(), /utility of/);
+    await page.goto(`${url}#/s/${id}/simulate`);
+    await page.locator("#sm svg polyline").first().waitFor({ state: "attached", timeout: 60000 });
+    await page.locator("#sm-step").fill("1");
+    assert.match(await page.locator("#sm-view").innerText(), /Offer 2 of/);
+    await page.locator("#sm-tour").click();
+    await page.locator("#tour-table tr").nth(1).waitFor({ timeout: 60000 });
     assert.deepEqual(errors, [], "no script errors in the page");
   } finally {
     await context.close();
