@@ -34,8 +34,11 @@ PIN=""
 if command -v taskset >/dev/null; then PIN="taskset -c 0"; fi
 echo "== CLI, $N files, ${PIN:-unpinned}"
 for fmt in json toml; do
-  start=$(date +%s.%N)
-  $PIN ./target/release/detente extract --format "$fmt" "$TMP"/a*.txt -o "$TMP/out.$fmt"
-  end=$(date +%s.%N)
-  python3 -c "import sys; n=$N; t=$end-$start; print(f'--format $fmt: {t:.2f} s = {n/t:.0f} articles/s = {60*n/t:.0f} articles/min (output {__import__(\"os\").path.getsize(\"$TMP/out.$fmt\")/1e6:.1f} MB)')"
+  /usr/bin/time -f "%e %U %S" -o "$TMP/time" $PIN ./target/release/detente extract --format "$fmt" "$TMP"/a*.txt -o "$TMP/out.$fmt"
+  read -r wall user sys < "$TMP/time"
+  python3 -c "
+n=$N; wall=$wall; cpu=$user+$sys
+import os
+print(f'--format $fmt: wall {wall:.2f} s = {n/wall:.0f} articles/s; CPU {cpu:.2f} s = {n/cpu:.0f} articles per CPU-second = {60*n/cpu:.0f} articles/min on one core (output {os.path.getsize(\"$TMP/out.$fmt\")/1e6:.1f} MB)')"
 done
+uptime

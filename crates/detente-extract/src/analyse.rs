@@ -1,6 +1,7 @@
 //! Finding actors and attributing quotations to speakers within one document.
 
 use crate::gazetteer::Gazetteer;
+use crate::hash::FastMap;
 use crate::lexicon::*;
 use crate::text::{QuoteSpan, Token};
 use std::collections::HashMap;
@@ -35,8 +36,8 @@ pub struct Mention {
 /// Alias lookup built from a gazetteer: first token → (remaining tokens, entry index), longest
 /// first.
 pub struct AliasIndex {
-    map: HashMap<String, Vec<(Vec<String>, usize)>>,
-    pub demonyms: HashMap<String, usize>,
+    map: FastMap<String, Vec<(Vec<String>, usize)>>,
+    pub demonyms: FastMap<String, usize>,
 }
 
 fn token_strings(s: &str) -> Vec<String> {
@@ -48,8 +49,8 @@ fn token_strings(s: &str) -> Vec<String> {
 
 impl AliasIndex {
     pub fn new(g: &Gazetteer) -> AliasIndex {
-        let mut map: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
-        let mut demonyms = HashMap::new();
+        let mut map: FastMap<String, Vec<(Vec<String>, usize)>> = FastMap::default();
+        let mut demonyms = FastMap::default();
         for (i, e) in g.entries.iter().enumerate() {
             let names = std::iter::once(&e.name)
                 .chain(e.aliases.iter())
@@ -96,7 +97,7 @@ pub struct Doc<'a> {
     /// Mention covering each token (index into `mentions`).
     pub tok_mention: Vec<u32>,
     /// Last word of unknown multi-word names → first such mention.
-    surnames: HashMap<&'a str, usize>,
+    surnames: FastMap<&'a str, usize>,
     /// Unknown name → its first mention.
     first_unknown: HashMap<String, usize>,
 }
@@ -163,7 +164,7 @@ impl<'a> Doc<'a> {
             quote_tok,
             mentions: Vec::new(),
             tok_mention: vec![NONE; n],
-            surnames: HashMap::new(),
+            surnames: FastMap::default(),
             first_unknown: HashMap::new(),
         };
         doc.find_mentions(g, idx);

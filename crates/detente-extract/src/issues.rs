@@ -1,8 +1,8 @@
 //! Issue tagging with keyword and phrase lexicons.
 
+use crate::hash::FastMap;
 use crate::lexicon::{Shape, BUILTIN_ISSUES, LEXICON_STOPWORDS};
 use detente_scenario::{Anchor, IssueKind, IssueOption, Scenario};
-use std::collections::HashMap;
 
 /// An issue to tag text with, and to put in the draft scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,12 +115,12 @@ impl IssueDef {
 
 /// Phrase lookup: first word → (remaining words, issue index).
 pub struct IssueIndex {
-    map: HashMap<String, Vec<(Vec<String>, usize)>>,
+    map: FastMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl IssueIndex {
     pub fn new(issues: &[IssueDef]) -> IssueIndex {
-        let mut map: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        let mut map: FastMap<String, Vec<(Vec<String>, usize)>> = FastMap::default();
         for (i, d) in issues.iter().enumerate() {
             for k in &d.keywords {
                 let mut ws: Vec<String> = crate::text::tokenize(k)
@@ -138,14 +138,17 @@ impl IssueIndex {
     }
 
     /// Issue indices whose lexicon matches the lowercase words `words`, as a bit set.
-    pub fn tag(&self, words: &[String]) -> u64 {
+    pub fn tag(&self, words: &[&str]) -> u64 {
         let mut set = 0u64;
         for (i, w) in words.iter().enumerate() {
-            if let Some(c) = self.map.get(w) {
+            if let Some(c) = self.map.get(*w) {
                 for (rest, issue) in c {
                     if *issue < 64
                         && words.len() > i + rest.len()
-                        && rest.iter().enumerate().all(|(k, r)| &words[i + 1 + k] == r)
+                        && rest
+                            .iter()
+                            .enumerate()
+                            .all(|(k, r)| words[i + 1 + k] == r.as_str())
                     {
                         set |= 1 << issue;
                     }

@@ -22,6 +22,7 @@ pub mod claims;
 pub mod corpus;
 pub mod draft;
 pub mod gazetteer;
+pub mod hash;
 pub mod input;
 pub mod issues;
 pub mod lexicon;
@@ -243,10 +244,12 @@ impl Extractor {
         let attributions = analyse::attribute(&doc);
 
         // issues per sentence
-        let lower: Vec<String> = doc
+        // ASCII lowercase keeps byte offsets; lexicons are matched in lowercase
+        let lower_text = text.to_ascii_lowercase();
+        let lower: Vec<&str> = doc
             .tokens
             .iter()
-            .map(|t| t.text(text).to_lowercase())
+            .map(|t| &lower_text[t.start..t.end])
             .collect();
         let sent_bits: Vec<u64> = doc
             .sent_tok
