@@ -453,10 +453,13 @@
     let diff = "";
     if (revisions.length > 1) {
       const c = await api("GET", `/scenarios/${id}/compare?from=${from}&to=${to}`);
-      diff = `<h2>Changes from revision ${from} to ${to}</h2>${c.changes.length ? `<table class="data"><tr><th>Actor</th><th>Issue</th><th>Change</th><th>From</th><th>To</th></tr>${c.changes.map((x) => `<tr><td>${esc(x.actor)}</td><td>${esc(x.issue)}</td><td>${esc(x.change)}</td><td>${esc(JSON.stringify(x.from ?? ""))}</td><td>${esc(JSON.stringify(x.to ?? ""))}</td></tr>`).join("")}</table>` : `<p class="muted">No stance changed.</p>`}`;
+      const opt = (v) => revisions.map((r) => `<option ${r.revision === v ? "selected" : ""}>${r.revision}</option>`).join("");
+      diff = `<h2>Changes from revision <select id="cmp-from">${opt(from)}</select> to <select id="cmp-to">${opt(to)}</select></h2>${c.changes.length ? `<table class="data"><tr><th>Actor</th><th>Issue</th><th>Change</th><th>From</th><th>To</th></tr>${c.changes.map((x) => `<tr><td>${esc(x.actor)}</td><td>${esc(x.issue)}</td><td>${esc(x.change)}</td><td>${esc(JSON.stringify(x.from ?? ""))}</td><td>${esc(JSON.stringify(x.to ?? ""))}</td></tr>`).join("")}</table>` : `<p class="muted">No stance changed.</p>`}`;
     }
     main().innerHTML = `<h1>Revisions</h1><div class="card"><table class="data"><tr><th>Revision</th><th>Saved</th><th>Change</th><th></th></tr>
       ${revisions.slice().reverse().map((r) => `<tr><td>${r.revision}</td><td class="muted">${esc(r.created_at)}</td><td>${esc(r.message || "")}</td><td><a href="${link(id, "", { rev: r.revision })}">open</a> · <a href="${link(id, "forecast", { rev: r.revision })}">forecast</a>${r.revision > 1 ? ` · <a href="${link(id, "revisions", { from: r.revision - 1, to: r.revision })}">compare with ${r.revision - 1}</a>` : ""}</td></tr>`).join("")}</table>${diff}</div>`;
+    const go = () => { location.hash = link(id, "revisions", { from: $("#cmp-from").value, to: $("#cmp-to").value }); };
+    if ($("#cmp-from")) { $("#cmp-from").onchange = go; $("#cmp-to").onchange = go; }
   }
   async function textPage(id, params) {
     const s = await scenario(id, params.get("rev"));

@@ -588,8 +588,12 @@ async fn compare(
             match mb.get(k) {
                 None => changes.push(json!({"actor": k.0, "issue": k.1, "change": "removed"})),
                 Some(y) => {
+                    // Positions in words (option labels, nearest anchors), as the pages show them.
+                    let words = |sc: &detente_scenario::Scenario, st: &detente_scenario::Stance| {
+                        st.position.map(|p| sc.issues[st.issue].describe(p))
+                    };
                     for (field, old, new) in [
-                        ("position", json!(x.position), json!(y.position)),
+                        ("position", json!(words(sa, x)), json!(words(sb, y))),
                         ("salience", json!(x.salience), json!(y.salience)),
                         ("red_line", json!(x.red_line), json!(y.red_line)),
                     ] {

@@ -151,6 +151,27 @@ async fn scenarios_revisions_edits_and_sources() {
         .unwrap()
         .contains("# A small, valid scenario used by the tests."));
 
+    // A position change is compared in words.
+    let edit = json!({"actor": "north", "issue": "valley", "position": 10});
+    let (s, v) = call(
+        &app,
+        "POST",
+        "/api/scenarios/1/edits",
+        Some(edit.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, v) = call(&app, "GET", "/api/scenarios/1/compare?from=3", None).await;
+    assert_eq!(v["to"], 4);
+    assert_eq!(
+        v["changes"][0]["from"],
+        "0 (all of the valley to Northland)"
+    );
+    assert_eq!(
+        v["changes"][0]["to"],
+        "10 (near 0: all of the valley to Northland)"
+    );
+
     // Edits that make no sense are 400s; a stale base revision is a 409.
     let bad = json!({"actor": "nobody", "issue": "valley", "salience": 10});
     assert_eq!(
@@ -208,7 +229,7 @@ async fn scenarios_revisions_edits_and_sources() {
     );
 
     let (_, v) = call(&app, "GET", "/api/scenarios", None).await;
-    assert_eq!(v["scenarios"][0]["latest_revision"], 3);
+    assert_eq!(v["scenarios"][0]["latest_revision"], 4);
     assert_eq!(
         call(&app, "GET", "/api/scenarios/9", None).await.0,
         StatusCode::NOT_FOUND
