@@ -457,7 +457,8 @@ pub struct TrajectoryChart {
 pub struct Series {
     pub name: String,
     pub values: Vec<f64>,
-    /// Drawn thick and black (the forecast); other series get palette colours in order.
+    /// Drawn thick and black (the forecast; the first solid, later ones dashed); other series
+    /// get palette colours in order.
     pub emphasis: bool,
 }
 
@@ -650,10 +651,12 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
         }
     }
     let mut ends: Vec<(f64, String, String, String)> = Vec::new(); // (y, name, colour, weight)
+    let mut emph_seen = 0;
     for &i in &order {
         let s = &t.series[i];
         let (colour, dash, sw) = if s.emphasis {
-            (INK, "", 3.5)
+            emph_seen += 1;
+            (INK, if emph_seen == 1 { "" } else { "7 4" }, 3.5)
         } else {
             let (c0, d0) = series_style(colour_idx[i]);
             (c0, d0, 1.8)
