@@ -71,7 +71,11 @@ impl AppState {
             file_name: rev.file_name.clone(),
             sources: rev.sources.clone(),
         });
-        let c = Arc::new(Cached { loaded, rev });
+        let c = Arc::new(Cached {
+            loaded,
+            rev,
+            json: std::sync::OnceLock::new(),
+        });
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= 64 {
             cache.clear();
@@ -85,6 +89,8 @@ impl AppState {
 pub struct Cached {
     pub loaded: LoadedBundle,
     pub rev: crate::store::Revision,
+    /// The revision as `GET /api/scenarios/{id}` answers it (without `latest_revision`).
+    json: std::sync::OnceLock<String>,
 }
 
 /// An error answer: status plus a JSON body `{"error": …, "diagnostics"?: […]}`.
@@ -516,7 +522,7 @@ async fn get_scenario(
     State(st): State<Arc<AppState>>,
     Path(id): Path<i64>,
     Query(q): Query<RevQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     blocking(move || {
         let c = st.loaded(id, q.revision)?;
         let (l, rev) = (&c.loaded, &c.rev);
@@ -525,30 +531,43 @@ async fn get_scenario(
         } else {
             st.store.latest_revision(id)?
         };
-        let sources: Vec<Value> = l
-            .loaded
-            .scenario
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                json!({"id": s.id, "title": s.title, "date": s.date, "path": s.path,
-                       "available": l.source_text(i).is_some()})
+        // The revision never changes, so its JSON is built once; only `latest_revision` is
+        // spliced in per request.
+        let body = c.json.get_or_init(|| {
+            let sources: Vec<Value> = l
+                .loaded
+                .scenario
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    json!({"id": s.id, "title": s.title, "date": s.date, "path": s.path,
+                           "available": l.source_text(i).is_some()})
+                })
+                .collect();
+            json!({
+                "id": id,
+                "revision": rev.revision,
+                "created_at": rev.created_at,
+                "message": rev.message,
+                "file_name": rev.file_name,
+                "syntax": rev.syntax,
+                "text": rev.text,
+                "scenario": l.loaded.scenario,
+                "sources": sources,
+                "diagnostics": warnings(l),
             })
-            .collect();
-        Ok(Json(json!({
-            "id": id,
-            "revision": rev.revision,
-            "latest_revision": latest,
-            "created_at": rev.created_at,
-            "message": rev.message,
-            "file_name": rev.file_name,
-            "syntax": rev.syntax,
-            "text": rev.text,
-            "scenario": l.loaded.scenario,
-            "sources": sources,
-            "diagnostics": warnings(l),
-        })))
+            .to_string()
+        });
+        let full = format!("{{\"latest_revision\":{latest},{}", &body[1..]);
+        Ok((
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            full,
+        )
+            .into_response())
     })
     .await
 }
