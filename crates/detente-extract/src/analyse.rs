@@ -74,7 +74,7 @@ impl AliasIndex {
             }
         }
         for v in map.values_mut() {
-            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            v.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
         }
         AliasIndex { map, demonyms }
     }

@@ -269,12 +269,10 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 let mut s0 = i;
                 if i >= 1 && MONTHS.contains(&doc.tok(i - 1)) {
                     s0 = i - 1;
-                } else if i >= 2 && doc.tok(i - 1) == "of" && MONTHS.contains(&doc.tok(i - 2)) {
-                    s0 = i - 2;
                 } else if i >= 2
                     && MONTHS.contains(&doc.tok(i - 2))
-                    && doc.tokens[i - 1].num
-                    && doc.tok(i - 1).len() <= 2
+                    && (doc.tok(i - 1) == "of"
+                        || (doc.tokens[i - 1].num && doc.tok(i - 1).len() <= 2))
                 {
                     s0 = i - 2;
                 }

@@ -411,8 +411,7 @@ impl Extractor {
             }
         }
         // subject of a verb of saying before the number in the same sentence
-        let sub = doc_speaker_before(doc, range.start, c.t0);
-        sub
+        doc_speaker_before(doc, range.start, c.t0)
     }
 
     fn assemble(&self, partials: Vec<Partial>) -> Extraction {
@@ -600,7 +599,9 @@ fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) 
             va.total_cmp(&vb).then(a.cmp(b))
         });
         // clusters of (near-)equal values; representative = first in document order
-        let mut clusters: Vec<(f64, (usize, usize), Vec<(usize, usize)>)> = Vec::new();
+        // (smallest value, representative, members), members as (document, claim)
+        type Cluster = (f64, (usize, usize), Vec<(usize, usize)>);
+        let mut clusters: Vec<Cluster> = Vec::new();
         for m in members {
             let v = documents[m.0].claims[m.1].value;
             match clusters.last_mut() {

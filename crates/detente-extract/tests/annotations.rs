@@ -13,13 +13,16 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// (start, end, kind, value, claimant, quantity)
+type GoldClaim = (usize, usize, String, f64, Option<String>, Option<String>);
+
 struct Gold {
     article: String,
     text: String,
     /// (start, end, speaker, scare)
     quotes: Vec<(usize, usize, Option<String>, bool)>,
     /// (start, end, kind, value, claimant)
-    claims: Vec<(usize, usize, String, f64, Option<String>, Option<String>)>,
+    claims: Vec<GoldClaim>,
 }
 
 fn load_gold(dir: &str) -> Vec<Gold> {
