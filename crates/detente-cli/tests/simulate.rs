@@ -288,3 +288,20 @@ fn tournament_is_identical_whatever_the_thread_count() {
     assert_eq!(v["summary"].as_array().unwrap().len(), 9);
     assert_eq!(v["negotiations"], 9 * 9 * 3);
 }
+
+/// The flagship scenario (18.9 million packages): the veto players negotiate. Preparing the
+/// space takes ~3 s in a release build but over 30 s in a debug build, so this runs only with
+/// `cargo test --release`.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
+fn flagship_veto_players_negotiate() {
+    let v = json_of(
+        &["simulate", "--format", "json", "-n", "nash"],
+        &root().join("scenarios/ukraine-2025.toml"),
+    );
+    let us = v["utilities"].as_object().unwrap();
+    assert_eq!(us.keys().collect::<Vec<_>>(), ["russia", "ukraine", "usa"]);
+    // Three Nash seekers agree on the Nash point.
+    assert!(v["agreement"].is_object());
+    assert!(v["nash_distance"].as_f64().unwrap() < 1e-9);
+}

@@ -146,8 +146,9 @@ pub struct Party {
     /// `utility(sorted[k])`, for binary search.
     pub sorted_utils: Vec<f64>,
     /// `nash_above[k]`: among `sorted[k..]`, the outcome with the largest Nash product
-    /// (`u32::MAX` when none of them is acceptable to every party).
-    pub nash_above: Vec<u32>,
+    /// (`u32::MAX` when none of them is acceptable to every party); computed on first use
+    /// (see [`Arena::nash_above`]).
+    nash_above: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Party {
@@ -440,11 +441,48 @@ impl Arena {
         self.nash.map(|o| euclid(point, &self.utilities(o)))
     }
 
+    /// For party `party`: `nash_above(party)[k]` is, among the party's offerable outcomes from
+    /// position `k` of its utility order upwards, the one with the largest Nash product
+    /// (`u32::MAX` when none is acceptable to every party; ties to the lower index). Computed
+    /// once, on first use (only Nash seekers need it), and shared by every run.
+    pub fn nash_above(&self, party: usize) -> &[u32] {
+        let p = &self.parties[party];
+        p.nash_above.get_or_init(|| {
+            let products: Vec<f64> = if p.sorted.len() >= PARALLEL_FROM {
+                p.sorted.par_iter().map(|&o| self.nash_product(o)).collect()
+            } else {
+                p.sorted.iter().map(|&o| self.nash_product(o)).collect()
+            };
+            let mut above = vec![u32::MAX; p.sorted.len()];
+            let mut run: Option<(u32, f64)> = None;
+            for k in (0..p.sorted.len()).rev() {
+                let o = p.sorted[k];
+                let x = products[k];
+                if x > f64::NEG_INFINITY && run.is_none_or(|(ro, rx)| x > rx || (x == rx && o < ro))
+                {
+                    run = Some((o, x));
+                }
+                above[k] = run.map_or(u32::MAX, |(o, _)| o);
+            }
+            above
+        })
+    }
+
     fn prepare_solutions(&mut self) {
-        // The outcomes acceptable to all are among the first party's offerable ones.
-        let candidate = |&o: &u32| {
-            let p = self.nash_product(o);
-            (p > f64::NEG_INFINITY).then_some((o, p))
+        // The zone of agreement: outcomes every party may accept (all among the first party's
+        // offerable ones).
+        let first = &self.parties[0].sorted;
+        let others = |o: &&u32| self.parties[1..].iter().all(|p| p.offerable(**o));
+        let zone: Vec<u32> = if first.len() >= PARALLEL_FROM {
+            first.par_iter().filter(others).copied().collect()
+        } else {
+            first.iter().filter(others).copied().collect()
+        };
+        let product = |o: u32| -> f64 {
+            self.parties
+                .iter()
+                .map(|p| p.utility(o) - p.disagreement)
+                .product()
         };
         // Ties: higher welfare, then the lower index (as `detente deals` breaks them).
         let welfare = |o: u32| self.parties.iter().map(|p| p.utility(o)).sum::<f64>();
@@ -456,41 +494,15 @@ impl Arena {
                 _ => a,
             }
         };
-        let first = &self.parties[0].sorted;
-        let best = if first.len() >= PARALLEL_FROM {
-            first.par_iter().filter_map(candidate).reduce_with(better)
+        let best = if zone.len() >= PARALLEL_FROM {
+            zone.par_iter()
+                .map(|&o| (o, product(o)))
+                .reduce_with(better)
         } else {
-            first.iter().filter_map(candidate).reduce(better)
+            zone.iter().map(|&o| (o, product(o))).reduce(better)
         };
         self.nash = best.map(|(o, _)| o);
-        let mut all_above = Vec::with_capacity(self.parties.len());
-        for party in &self.parties {
-            let products: Vec<f64> = if party.sorted.len() >= PARALLEL_FROM {
-                party
-                    .sorted
-                    .par_iter()
-                    .map(|&o| self.nash_product(o))
-                    .collect()
-            } else {
-                party.sorted.iter().map(|&o| self.nash_product(o)).collect()
-            };
-            let mut above = vec![u32::MAX; party.sorted.len()];
-            let mut run: Option<(u32, f64)> = None;
-            for k in (0..party.sorted.len()).rev() {
-                let o = party.sorted[k];
-                let p = products[k];
-                if p > f64::NEG_INFINITY && run.is_none_or(|(ro, rp)| p > rp || (p == rp && o < ro))
-                {
-                    run = Some((o, p));
-                }
-                above[k] = run.map_or(u32::MAX, |(o, _)| o);
-            }
-            all_above.push(above);
-        }
-        for (party, above) in self.parties.iter_mut().zip(all_above) {
-            party.nash_above = above;
-        }
-        self.pareto = pareto_frontier(self);
+        self.pareto = pareto_frontier(self, &zone);
     }
 }
 
@@ -510,7 +522,7 @@ impl Party {
             discount,
             sorted: Vec::new(),
             sorted_utils: Vec::new(),
-            nash_above: Vec::new(),
+            nash_above: std::sync::OnceLock::new(),
         };
         party.disagreement = reservation.max(party.lowest());
         let keep = |o: u32| {
@@ -621,21 +633,32 @@ fn euclid(a: &[f64], b: &[f64]) -> f64 {
 /// memory) rather than by a second streaming pass of `detente-deals`, whose definitions it
 /// follows exactly (tests/deals_agree.rs checks both agree): a sort followed by a sweep (two
 /// parties) or a block-nested-loop skyline (more parties) over the zone of agreement.
-fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
+fn pareto_frontier(arena: &Arena, zone: &[u32]) -> Vec<Vec<f64>> {
     let m = arena.parties.len();
-    let first = &arena.parties[0].sorted;
-    let mut points: Vec<Vec<f64>> = if first.len() >= PARALLEL_FROM {
-        first
-            .par_iter()
-            .filter(|&&o| arena.acceptable_to_all(o))
-            .map(|&o| arena.utilities(o))
-            .collect()
+    if m == 2 {
+        // Sort by the first utility (then the second) descending and sweep.
+        let (p, q) = (&arena.parties[0], &arena.parties[1]);
+        let pair = |o: &u32| (p.utility(*o), q.utility(*o));
+        let mut points: Vec<(f64, f64)> = if zone.len() >= PARALLEL_FROM {
+            zone.par_iter().map(pair).collect()
+        } else {
+            zone.iter().map(pair).collect()
+        };
+        points.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        let mut front = Vec::new();
+        let mut best_second = f64::NEG_INFINITY;
+        for (x, y) in points {
+            if y > best_second {
+                best_second = y;
+                front.push(vec![x, y]);
+            }
+        }
+        return front;
+    }
+    let mut points: Vec<Vec<f64>> = if zone.len() >= PARALLEL_FROM {
+        zone.par_iter().map(|&o| arena.utilities(o)).collect()
     } else {
-        first
-            .iter()
-            .filter(|&&o| arena.acceptable_to_all(o))
-            .map(|&o| arena.utilities(o))
-            .collect()
+        zone.iter().map(|&o| arena.utilities(o)).collect()
     };
     // Lexicographically descending: a point can only be dominated by one before it.
     points.sort_unstable_by(|a, b| {
@@ -649,16 +672,6 @@ fn pareto_frontier(arena: &Arena) -> Vec<Vec<f64>> {
     });
     points.dedup();
     let mut front: Vec<Vec<f64>> = Vec::new();
-    if m == 2 {
-        let mut best_second = f64::NEG_INFINITY;
-        for p in points {
-            if p[1] > best_second {
-                best_second = p[1];
-                front.push(p);
-            }
-        }
-        return front;
-    }
     for p in points {
         let dominated = front
             .iter()

@@ -439,7 +439,7 @@ impl Negotiator for NashSeeker {
             return None;
         }
         let k = p.first_at_least(self.target(cx)).min(n - 1);
-        match p.nash_above[k] {
+        match cx.arena.nash_above(cx.me)[k] {
             u32::MAX => Some(p.sorted[k]),
             o => Some(o),
         }
