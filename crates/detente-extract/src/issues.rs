@@ -3,6 +3,7 @@
 use crate::hash::FastMap;
 use crate::lexicon::{Shape, BUILTIN_ISSUES, LEXICON_STOPWORDS};
 use detente_scenario::{Anchor, IssueKind, IssueOption, Scenario};
+use std::collections::{HashMap, HashSet};
 
 /// An issue to tag text with, and to put in the draft scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,64 +51,93 @@ impl IssueDef {
             .collect()
     }
 
-    /// The issues of a scenario, with lexicons made from their titles, descriptions and
-    /// anchor/option labels, plus the built-in lexicon of any flagship issue they match (same
-    /// id, or a title word that is a built-in keyword).
-    pub fn from_scenario(s: &Scenario) -> Vec<IssueDef> {
+    /// The issues of a scenario, with lexicons made from their own text: the words of the
+    /// title, id and anchor/option labels (descriptions are prose, too full of general
+    /// words to tag by) that are **distinctive** (found in
+    /// this issue's text only, at least four letters, not a stopword or a name in `names`).
+    /// A built-in flagship lexicon is added to the one scenario issue that matches it best
+    /// (same id, else most title words among its keywords; a tie adds it nowhere).
+    pub fn from_scenario(s: &Scenario, names: &HashSet<String>) -> Vec<IssueDef> {
         let builtin = IssueDef::builtin();
-        s.issues
+        let words_of = |t: &str, out: &mut Vec<String>| {
+            for w in t.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '’' || c == '\''))
+            {
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                let w = w
+                    .strip_suffix("’s")
+                    .or_else(|| w.strip_suffix("'s"))
+                    .unwrap_or(&w)
+                    .to_string();
+                if w.chars().count() >= 4
+                    && !LEXICON_STOPWORDS.contains(&w.as_str())
+                    && !names.contains(&w)
+                    && !out.contains(&w)
+                {
+                    out.push(w);
+                }
+            }
+        };
+        let candidates: Vec<Vec<String>> = s
+            .issues
             .iter()
             .map(|i| {
-                let mut words: Vec<String> = Vec::new();
-                let mut add_text = |t: &str| {
-                    for w in t.split(|c: char| {
-                        !(c.is_alphanumeric() || c == '-' || c == '’' || c == '\'')
-                    }) {
-                        let w = w.to_lowercase();
-                        if w.chars().count() >= 4
-                            && !LEXICON_STOPWORDS.contains(&w.as_str())
-                            && !words.contains(&w)
-                        {
-                            words.push(w);
-                        }
-                    }
-                };
-                add_text(&i.title);
-                add_text(&i.id.replace(['_', '-'], " "));
-                if let Some(d) = &i.description {
-                    add_text(d);
-                }
+                let mut words = Vec::new();
+                words_of(&i.title, &mut words);
+                words_of(&i.id.replace(['_', '-'], " "), &mut words);
                 for a in i.anchors() {
-                    add_text(&a.label);
+                    words_of(&a.label, &mut words);
                 }
                 for o in i.options() {
-                    add_text(&o.label);
+                    words_of(&o.label, &mut words);
                 }
-                let title_words: Vec<String> = i
-                    .title
-                    .split(|c: char| !c.is_alphanumeric())
-                    .map(str::to_lowercase)
-                    .collect();
-                for b in &builtin {
-                    let matches = b.id == i.id
-                        || b.keywords
-                            .iter()
-                            .any(|k| !k.contains(' ') && title_words.contains(k));
-                    if matches {
-                        for k in &b.keywords {
-                            if !words.contains(k) {
-                                words.push(k.clone());
-                            }
-                        }
-                    }
+                words
+            })
+            .collect();
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for ws in &candidates {
+            for w in ws {
+                *df.entry(w.as_str()).or_default() += 1;
+            }
+        }
+        let mut lexicons: Vec<Vec<String>> = candidates
+            .iter()
+            .map(|ws| ws.iter().filter(|w| df[w.as_str()] == 1).cloned().collect())
+            .collect();
+        for b in &builtin {
+            let score = |i: &detente_scenario::Issue| -> usize {
+                if i.id == b.id {
+                    return 1000;
                 }
-                IssueDef {
-                    id: i.id.clone(),
-                    title: i.title.clone(),
-                    description: i.description.clone(),
-                    kind: i.kind.clone(),
-                    keywords: words,
+                let mut title = Vec::new();
+                words_of(&i.title, &mut title);
+                title
+                    .iter()
+                    .filter(|w| b.keywords.iter().any(|k| k == *w))
+                    .count()
+            };
+            let scores: Vec<usize> = s.issues.iter().map(score).collect();
+            let best = scores.iter().copied().max().unwrap_or(0);
+            if best == 0 || scores.iter().filter(|&&x| x == best).count() != 1 {
+                continue;
+            }
+            let k = scores.iter().position(|&x| x == best).expect("max exists");
+            for kw in b.keywords.iter().map(|k| k.to_string()) {
+                if !lexicons[k].contains(&kw) {
+                    lexicons[k].push(kw);
                 }
+            }
+        }
+        s.issues
+            .iter()
+            .zip(lexicons)
+            .map(|(i, keywords)| IssueDef {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                description: i.description.clone(),
+                kind: i.kind.clone(),
+                keywords,
             })
             .collect()
     }

@@ -218,7 +218,18 @@ impl Extractor {
                 }),
             }
         }
-        Extractor::with_issues(gazetteer, IssueDef::from_scenario(scenario))
+        // names are not issue words: every issue's text mentions the parties
+        let names: std::collections::HashSet<String> = gazetteer
+            .entries
+            .iter()
+            .flat_map(|e| {
+                std::iter::once(&e.name)
+                    .chain(&e.aliases)
+                    .chain(&e.demonyms)
+            })
+            .flat_map(|n| n.split_whitespace().map(|w| w.to_lowercase()))
+            .collect();
+        Extractor::with_issues(gazetteer, IssueDef::from_scenario(scenario, &names))
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -272,8 +283,10 @@ impl Extractor {
         let mut quote_who = Vec::with_capacity(doc.quotes.len());
         for (qi, (q, a)) in doc.quotes.iter().zip(&attributions).enumerate() {
             let qt = doc.quote_tok[qi].clone();
+            // a quotation's own words decide its issues; only when they name none (a short or
+            // elliptic quotation) does the sentence around it
             let mut bits = self.issue_index.tag(&lower[qt.clone()]);
-            if !qt.is_empty() {
+            if bits == 0 && !qt.is_empty() {
                 let s0 = doc.tok_sentence[qt.start] as usize;
                 let s1 = doc.tok_sentence[qt.end - 1] as usize;
                 for b in &sent_bits[s0..=s1] {
