@@ -17,7 +17,7 @@ fn main() {
         stopping: Stopping::Rounds(10),
         ..EumOptions::preset(&preset).expect("preset")
     });
-    let n = 20;
+    let n = if d.len() > 100 { 20 } else { 500 };
     let t = Instant::now();
     for _ in 0..n {
         std::hint::black_box(m.run(&d, false));

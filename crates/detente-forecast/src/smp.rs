@@ -287,34 +287,63 @@ fn utility(ideal: &[f64], sal: &[f64], k: usize, nd: usize, point: &[f64]) -> f6
 }
 
 /// Stationary distribution of the PCE Markov chain: from state a, a random other position b
-/// challenges and wins with P(b beats a).
+/// challenges and wins with P(b beats a). Solved directly: π (M − I) = 0 with Σ π = 1, by
+/// Gaussian elimination with partial pivoting (O(n³), exact up to rounding).
 fn stationary(prob: &[f64], n: usize) -> Vec<f64> {
-    let mut pi = vec![1.0 / n as f64; n];
-    let mut nx = vec![0.0; n];
     let inv = 1.0 / (n - 1) as f64;
-    for _ in 0..10_000 {
-        for v in nx.iter_mut() {
-            *v = 0.0;
-        }
-        for a in 0..n {
-            let mut leave = 0.0;
-            for b in 0..n {
-                if a != b {
-                    let t = pi[a] * prob[b * n + a] * inv;
-                    nx[b] += t;
-                    leave += t;
-                }
-            }
-            nx[a] += pi[a] - leave;
-        }
-        let diff: f64 = pi.iter().zip(&nx).map(|(a, b)| (a - b).abs()).sum();
-        std::mem::swap(&mut pi, &mut nx);
-        if diff < 1e-13 {
-            break;
+    // Row b of A is the balance equation of state b: Σ_a π_a M[a][b] − π_b = 0; the last row is
+    // replaced by Σ π = 1.
+    let mut a = vec![0.0; n * (n + 1)];
+    let w = n + 1;
+    for b in 0..n {
+        for s in 0..n {
+            let m = if s == b {
+                1.0 - (0..n)
+                    .filter(|&c| c != s)
+                    .map(|c| prob[c * n + s] * inv)
+                    .sum::<f64>()
+            } else {
+                prob[b * n + s] * inv
+            };
+            a[b * w + s] = m - if s == b { 1.0 } else { 0.0 };
         }
     }
+    for s in 0..n {
+        a[(n - 1) * w + s] = 1.0;
+    }
+    a[(n - 1) * w + n] = 1.0;
+    for col in 0..n {
+        let piv = (col..n)
+            .max_by(|&x, &y| a[x * w + col].abs().total_cmp(&a[y * w + col].abs()))
+            .unwrap();
+        if a[piv * w + col].abs() < 1e-300 {
+            return vec![1.0 / n as f64; n]; // degenerate chain: no information
+        }
+        if piv != col {
+            for k in 0..w {
+                a.swap(piv * w + k, col * w + k);
+            }
+        }
+        let d = a[col * w + col];
+        for row in 0..n {
+            if row != col {
+                let f = a[row * w + col] / d;
+                if f != 0.0 {
+                    for k in col..w {
+                        a[row * w + k] -= f * a[col * w + k];
+                    }
+                }
+            }
+        }
+    }
+    let mut pi: Vec<f64> = (0..n)
+        .map(|i| (a[i * w + n] / a[i * w + i]).max(0.0))
+        .collect();
     let s: f64 = pi.iter().sum();
-    pi.iter().map(|v| v / s).collect()
+    if s > 0.0 {
+        pi.iter_mut().for_each(|v| *v /= s);
+    }
+    pi
 }
 
 impl Model for Smp {
@@ -426,6 +455,43 @@ mod tests {
         assert!(run.forecast[0].unwrap() < 50.0);
         let s: f64 = run.pce.iter().sum();
         assert!((s - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn stationary_solves_the_chain() {
+        // Power iteration as the reference.
+        let n = 4;
+        let raw = [
+            0.5, 0.7, 0.2, 0.9, 0.3, 0.5, 0.6, 0.1, 0.8, 0.4, 0.5, 0.35, 0.1, 0.9, 0.65, 0.5,
+        ];
+        let mut prob = raw.to_vec();
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    prob[j * n + i] = 1.0 - prob[i * n + j];
+                }
+            }
+        }
+        let pi = stationary(&prob, n);
+        let mut p = vec![0.25; n];
+        for _ in 0..20_000 {
+            let mut nx = vec![0.0; n];
+            for a in 0..n {
+                let mut leave = 0.0;
+                for b in 0..n {
+                    if a != b {
+                        let t = p[a] * prob[b * n + a] / 3.0;
+                        nx[b] += t;
+                        leave += t;
+                    }
+                }
+                nx[a] += p[a] - leave;
+            }
+            p = nx;
+        }
+        for i in 0..n {
+            assert!((pi[i] - p[i]).abs() < 1e-12, "{pi:?} vs {p:?}");
+        }
     }
 
     #[test]
