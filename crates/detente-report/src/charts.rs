@@ -573,7 +573,45 @@ fn round_ticks(n: usize) -> Vec<Tick> {
 
 /// Draw positions round by round: one thin coloured line per actor, emphasised series (the
 /// forecast) thick and black, every line labelled at its right end.
-pub fn trajectories(t: &TrajectoryChart) -> String {
+pub fn trajectories(chart: &TrajectoryChart) -> String {
+    // Actors whose lines are identical share one line and one label ("A +2"), so lines that
+    // lie on top of each other do not hide who else is there.
+    let mut merged: Vec<(Series, Vec<String>)> = Vec::new();
+    for s in &chart.series {
+        let same = |m: &Series| {
+            !m.emphasis
+                && !s.emphasis
+                && m.values.len() == s.values.len()
+                && m.values
+                    .iter()
+                    .zip(&s.values)
+                    .all(|(a, b)| (a - b).abs() < 1e-9 || (a.is_nan() && b.is_nan()))
+        };
+        match merged.iter_mut().find(|(m, _)| same(m)) {
+            Some((_, members)) => members.push(s.name.clone()),
+            None => merged.push((s.clone(), vec![s.name.clone()])),
+        }
+    }
+    let short: Vec<String> = merged
+        .iter()
+        .map(|(s, m)| {
+            if m.len() > 1 {
+                format!("{} +{}", m[0], m.len() - 1)
+            } else {
+                s.name.clone()
+            }
+        })
+        .collect();
+    let t = &TrajectoryChart {
+        series: merged
+            .iter()
+            .map(|(s, m)| Series {
+                name: m.join(", "),
+                ..s.clone()
+            })
+            .collect(),
+        ..chart.clone()
+    };
     let n = t.series.iter().map(|s| s.values.len()).max().unwrap_or(0);
     if n == 0 {
         return no_data(&t.title, "No rounds to show.");
@@ -582,10 +620,9 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
     let y_cap = 150.0;
     let ylw = y_axis_width(&yticks, 11.0, y_cap);
     let label_cap = 130.0;
-    let lab_w = t
-        .series
+    let lab_w = short
         .iter()
-        .map(|s| text_width(&s.name, 11.0))
+        .map(|s| text_width(s, 11.0) * 1.1)
         .fold(0.0, f64::max)
         .min(label_cap);
     let width = 720.0;
@@ -593,7 +630,7 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
     let height = 380.0;
     let p = Plot {
         left: 30.0 + ylw + 8.0,
-        right: width - lab_w - 22.0,
+        right: width - lab_w - 26.0,
         top,
         bottom: height - 48.0,
         x: Linear::new((0.0, 0.0), (0.0, 0.0)),
@@ -650,7 +687,7 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
             k += 1;
         }
     }
-    let mut ends: Vec<(f64, String, String, String)> = Vec::new(); // (y, name, colour, weight)
+    let mut ends: Vec<(f64, String, String, String, String)> = Vec::new(); // (y, label, colour, weight, full name)
     let mut emph_seen = 0;
     for &i in &order {
         let s = &t.series[i];
@@ -709,13 +746,14 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
         if let Some((_, y)) = runs.iter().rev().find_map(|r| r.last().copied()) {
             ends.push((
                 y,
-                s.name.clone(),
+                short[i].clone(),
                 colour.to_string(),
                 if s.emphasis {
                     "700".into()
                 } else {
                     "400".into()
                 },
+                s.name.clone(),
             ));
         }
     }
@@ -737,7 +775,7 @@ pub fn trajectories(t: &TrajectoryChart) -> String {
             y + 4.0,
             &format!(r#"font-size="11" font-weight="{}" fill="{}""#, e.3, e.2),
             &truncate(&e.1, 11.0, label_cap),
-            &e.1,
+            &e.4,
         );
     }
     d.finish()
@@ -963,7 +1001,7 @@ pub fn distribution_bands(b: &BandChart) -> String {
             p.right + 8.0,
             y + 4.0,
             &format!(r#"font-size="11" fill="{INK}""#),
-            &num(r.p50, 1),
+            &format!("{:.1}", r.p50),
         );
     }
     d.finish()
@@ -1042,12 +1080,33 @@ pub fn pareto(pc: &ParetoChart) -> String {
         .chain(front.iter())
         .copied()
         .chain(pc.solutions.iter().map(|s| (s.x, s.y)));
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    // Both axes share one range (so equal gains look equal), zoomed to the data in steps of
+    // 0.1 with a margin, and never narrower than 0.3.
+    let (mut dlo, mut dhi) = (f64::INFINITY, f64::NEG_INFINITY);
     for (x, y) in all.chain(pc.disagreement) {
         if finite(x) && finite(y) {
-            lo = lo.min(x.min(y));
-            hi = hi.max(x.max(y));
+            dlo = dlo.min(x.min(y));
+            dhi = dhi.max(x.max(y));
         }
+    }
+    let (mut lo, mut hi) = if dlo.is_finite() {
+        (
+            ((dlo - 0.03) * 10.0).floor() / 10.0,
+            ((dhi + 0.03) * 10.0).ceil() / 10.0,
+        )
+    } else {
+        (0.0, 1.0)
+    };
+    if dlo >= 0.0 {
+        lo = lo.max(0.0);
+    }
+    if dhi <= 1.0 {
+        hi = hi.min(1.0);
+    }
+    if hi - lo < 0.3 {
+        let mid = (hi + lo) / 2.0;
+        lo = mid - 0.15;
+        hi = mid + 0.15;
     }
     let width: f64 = 720.0;
     let label_col = 190.0;

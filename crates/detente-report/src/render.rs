@@ -59,6 +59,8 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Right-align these columns (numbers).
     pub numeric: Vec<bool>,
+    /// Cells with exactly this text are drawn grey in HTML (e.g. "as Nash": nothing new here).
+    pub dim: Option<String>,
 }
 
 impl Table {
@@ -68,6 +70,7 @@ impl Table {
             header: header.iter().map(|s| s.to_string()).collect(),
             rows: Vec::new(),
             numeric: vec![false; header.len()],
+            dim: None,
         }
     }
     pub fn numeric(mut self, cols: &[usize]) -> Table {
@@ -123,6 +126,7 @@ caption{text-align:left;color:var(--muted);font-size:.85rem;padding-bottom:.3em}
 th,td{border-bottom:1px solid var(--rule);padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3;font-weight:600;border-bottom:2px solid #bdbdbd}
 tbody tr:nth-child(even){background:#fafafa}
+td.dim{color:#9a9a9a}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-wrap{overflow-x:auto}
 figure{margin:1.2em 0 1.6em}
@@ -134,11 +138,20 @@ blockquote footer{color:var(--muted);font-size:.85rem;margin-top:.25em}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:.6em 0}
 dt{font-weight:600;color:var(--muted)}
 dd{margin:0}
-nav.toc ol{columns:2;font-size:.95rem}
-nav.toc li.l3{margin-left:1.2em;font-size:.9rem}
-@media (max-width:640px){nav.toc ol{columns:1}dl{grid-template-columns:1fr}}
+nav.toc ol{font-size:.95rem;padding-left:1.4em}
+nav.toc ul{font-size:.9rem;padding-left:1.2em;list-style:circle}
+@media (max-width:640px){dl{grid-template-columns:1fr}}
 @media print{h2{break-before:page}figure,blockquote,table{break-inside:avoid}}
 "#;
+
+/// The entries of the table of contents: level-2 headings, and level-3 headings except those
+/// whose id starts with `evidence-` (the evidence section repeats every issue title).
+fn toc(doc: &Document) -> Vec<(u8, &str, &str)> {
+    headings(doc)
+        .into_iter()
+        .filter(|h| h.0 == 2 || (h.0 == 3 && !h.1.starts_with("evidence-")))
+        .collect()
+}
 
 fn headings(doc: &Document) -> Vec<(u8, &str, &str)> {
     doc.blocks
@@ -211,6 +224,8 @@ pub fn html(doc: &Document) -> String {
                     for (i, cell) in r.iter().enumerate() {
                         let cls = if t.numeric.get(i).copied().unwrap_or(false) {
                             " class=\"num\""
+                        } else if t.dim.as_deref() == Some(cell.as_str()) {
+                            " class=\"dim\""
                         } else {
                             ""
                         };
@@ -230,7 +245,7 @@ pub fn html(doc: &Document) -> String {
             Block::Quote { text, cite, note } => {
                 let _ = write!(
                     o,
-                    "<blockquote><p>“{}”</p><footer>— {}</footer>",
+                    "<blockquote><p>{}</p><footer>— {}</footer>",
                     escape(text),
                     escape(cite)
                 );
@@ -241,15 +256,34 @@ pub fn html(doc: &Document) -> String {
             }
             Block::Contents => {
                 o.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2 id=\"contents\">Contents</h2><ol>\n");
-                for (level, id, text) in headings(doc).into_iter().filter(|h| h.0 >= 2) {
-                    let _ = writeln!(
-                        o,
-                        "<li class=\"l{level}\"><a href=\"#{}\">{}</a></li>",
-                        escape(id),
-                        escape(text)
-                    );
+                let mut open_sub = false;
+                for (k, (level, id, text)) in toc(doc).into_iter().enumerate() {
+                    if level == 2 {
+                        if open_sub {
+                            o.push_str("</ul>");
+                            open_sub = false;
+                        }
+                        if k > 0 {
+                            o.push_str("</li>\n");
+                        }
+                        let _ = write!(o, "<li><a href=\"#{}\">{}</a>", escape(id), escape(text));
+                    } else {
+                        if !open_sub {
+                            o.push_str("<ul>");
+                            open_sub = true;
+                        }
+                        let _ = write!(
+                            o,
+                            "<li><a href=\"#{}\">{}</a></li>",
+                            escape(id),
+                            escape(text)
+                        );
+                    }
                 }
-                o.push_str("</ol></nav>\n");
+                if open_sub {
+                    o.push_str("</ul>");
+                }
+                o.push_str("</li>\n</ol></nav>\n");
             }
         }
     }
@@ -363,7 +397,7 @@ pub fn markdown(doc: &Document, assets_dir: &str) -> (String, Vec<(String, Strin
                 files.push((file, svg.clone()));
             }
             Block::Quote { text, cite, note } => {
-                let _ = writeln!(o, "> “{}”\n>\n> — {}", md_escape(text), md_escape(cite));
+                let _ = writeln!(o, "> {}\n>\n> — {}", md_escape(text), md_escape(cite));
                 if let Some(n) = note {
                     let _ = writeln!(o, ">\n> Note: {}", md_escape(n));
                 }
@@ -371,7 +405,7 @@ pub fn markdown(doc: &Document, assets_dir: &str) -> (String, Vec<(String, Strin
             }
             Block::Contents => {
                 o.push_str("## Contents\n\n");
-                for (level, id, text) in headings(doc).into_iter().filter(|h| h.0 >= 2) {
+                for (level, id, text) in toc(doc) {
                     let indent = if level >= 3 { "  " } else { "" };
                     let _ = writeln!(o, "{indent}- [{}](#{})", md_escape(text), id);
                 }

@@ -63,7 +63,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -269,6 +269,12 @@ pub fn build(s: &Scenario, opts: &ReportOptions) -> Document {
         fields.extend(d.summary.clone());
     }
     b.push(Block::Fields(fields));
+    if let Some(f) = &forecast {
+        b.extend(f.summary_blocks.clone());
+    }
+    if let Some(d) = &deals {
+        b.extend(d.summary_blocks.clone());
+    }
     if let Some(n) = &s.decision.note {
         b.push(Block::Para(format!("Who decides: {n}")));
     }
@@ -367,7 +373,13 @@ fn actors_section(s: &Scenario, b: &mut Vec<Block>) {
             .partial_cmp(&s.actors[*a].capability)
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    for i in order {
+    // People who only speak for another actor (no capability, no stance of their own) are
+    // listed after the table, so the table shows who carries weight.
+    let n_stances = |i: usize| s.stances.iter().filter(|st| st.actor == i).count();
+    let (main, voices): (Vec<usize>, Vec<usize>) = order.into_iter().partition(|&i| {
+        !(s.actors[i].speaks_for.is_some() && s.actors[i].capability == 0.0 && n_stances(i) == 0)
+    });
+    for i in main {
         let a = &s.actors[i];
         let mut notes = Vec::new();
         if veto.contains(&i) {
@@ -384,12 +396,12 @@ fn actors_section(s: &Scenario, b: &mut Vec<Block>) {
             a.kind.as_str().into(),
             num(a.capability, 1),
             if total > 0.0 {
-                format!("{}%", num(a.capability * 100.0 / total, 1))
+                format!("{:.1}%", a.capability * 100.0 / total)
             } else {
                 "–".into()
             },
             a.reservation
-                .map(|r| num(r, 2))
+                .map(|r| format!("{r:.2}"))
                 .unwrap_or_else(|| "–".into()),
             s.stances
                 .iter()
@@ -400,6 +412,30 @@ fn actors_section(s: &Scenario, b: &mut Vec<Block>) {
         ]);
     }
     b.push(Block::Table(t.caption("Sorted by capability (influence; the models normalise it). No-deal utility is the reservation value used by the deal space.")));
+    if !voices.is_empty() {
+        b.push(Block::Para(
+            "People quoted as speaking for an actor above (no capability or stance of their own):"
+                .into(),
+        ));
+        b.push(Block::List(
+            voices
+                .iter()
+                .map(|&i| {
+                    let a = &s.actors[i];
+                    let mut line = format!(
+                        "{} ({}, for {})",
+                        a.name,
+                        a.kind.as_str(),
+                        a.speaks_for.map(|f| actor_name(s, f)).unwrap_or_default()
+                    );
+                    if !a.aliases.is_empty() {
+                        line.push_str(&format!("; also: {}", a.aliases.join(", ")));
+                    }
+                    line
+                })
+                .collect(),
+        ));
+    }
 }
 
 fn issues_section(s: &Scenario, b: &mut Vec<Block>) {
@@ -462,6 +498,7 @@ fn issues_section(s: &Scenario, b: &mut Vec<Block>) {
 
 struct Section {
     summary: Vec<(String, String)>,
+    summary_blocks: Vec<Block>,
     blocks: Vec<Block>,
 }
 
@@ -472,6 +509,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
         text: "Forecast".into(),
     }];
     let mut summary = Vec::new();
+    let mut summary_blocks = Vec::new();
     let input = from_scenario(s);
     let p = &input.problem;
     let skipped: Vec<String> = s
@@ -494,7 +532,11 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
     }
     if p.issues.is_empty() {
         b.push(Block::Notice("No scale issue to forecast.".into()));
-        return Section { summary, blocks: b };
+        return Section {
+            summary,
+            summary_blocks,
+            blocks: b,
+        };
     }
     let config = ModelConfig::default();
     let models: Vec<Box<dyn Model>> = MODEL_NAMES
@@ -546,7 +588,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
         let mut row = vec![
             info.title.clone(),
             info.status_quo
-                .map(|x| num(x, 1))
+                .map(|x| format!("{x:.1}"))
                 .unwrap_or_else(|| "–".into()),
         ];
         let vals: Vec<Option<f64>> = ["mean", "median", "eum", "smp", "nash"]
@@ -561,14 +603,14 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
             .collect();
         row.extend(
             vals.iter()
-                .map(|v| v.map(|x| num(x, 1)).unwrap_or_else(|| "–".into())),
+                .map(|v| v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())),
         );
         let fin: Vec<f64> = vals.iter().flatten().copied().collect();
         let spread = if fin.len() >= 2 {
-            num(
+            format!(
+                "{:.1}",
                 fin.iter().copied().fold(f64::MIN, f64::max)
-                    - fin.iter().copied().fold(f64::MAX, f64::min),
-                1,
+                    - fin.iter().copied().fold(f64::MAX, f64::min)
             )
         } else {
             "–".into()
@@ -580,21 +622,42 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
         "Forecast position (0–100) by model. Spread = highest minus lowest model forecast.",
     )));
     if let Some(k) = median_idx {
-        let heads: Vec<String> = p
-            .issues
-            .iter()
-            .enumerate()
-            .filter_map(|(d, info)| {
-                let f = results[k].get(d)?.forecast?;
-                let sc = s.issues.get(input.scenario_issue[d])?;
-                Some(format!(
-                    "{}: {}",
-                    info.title,
-                    sc.describe(Position::Scale((f * 10.0).round() / 10.0))
-                ))
-            })
-            .collect();
-        summary.push(("Forecast (weighted median)".to_string(), heads.join(" · ")));
+        let mut head =
+            Table::new(&["Issue", "Weighted median forecast", "Five models range"]).numeric(&[2]);
+        for (d, info) in p.issues.iter().enumerate() {
+            let Some(sc) = s.issues.get(input.scenario_issue[d]) else {
+                continue;
+            };
+            let words = results[k]
+                .get(d)
+                .and_then(|f| f.forecast)
+                .map(|f| sc.describe(Position::Scale((f * 10.0).round() / 10.0)))
+                .unwrap_or_else(|| "no forecast".into());
+            let all: Vec<f64> = results
+                .iter()
+                .filter_map(|r| r.get(d).and_then(|f| f.forecast))
+                .collect();
+            let range = if all.is_empty() {
+                "–".to_string()
+            } else {
+                format!(
+                    "{:.1}–{:.1}",
+                    all.iter().copied().fold(f64::MAX, f64::min),
+                    all.iter().copied().fold(f64::MIN, f64::max)
+                )
+            };
+            head.row(vec![info.title.clone(), words, range]);
+        }
+        summary.push((
+            "Forecast".to_string(),
+            format!(
+                "{} scale issues, five models (table below; details under Forecast)",
+                p.issues.len()
+            ),
+        ));
+        summary_blocks.push(Block::Table(
+            head.caption("Headline forecast: where each scale issue ends up (0–100)."),
+        ));
     }
 
     for (d, info) in p.issues.iter().enumerate() {
@@ -647,7 +710,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
             let mcs = match dist {
                 Some(x) => match (x.median, x.p5, x.p95) {
                     (Some(m), Some(a), Some(z)) => {
-                        format!("{} [{}–{}]", num(m, 1), num(a, 1), num(z, 1))
+                        format!("{m:.1} [{a:.1}–{z:.1}]")
                     }
                     _ => "–".into(),
                 },
@@ -655,7 +718,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
             };
             ft.row(vec![
                 model_title(m.name()).into(),
-                f.map(|x| num(x, 1)).unwrap_or_else(|| "–".into()),
+                f.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into()),
                 f.map(|x| issue.describe(Position::Scale((x * 10.0).round() / 10.0)))
                     .unwrap_or_else(|| "no forecast".into()),
                 mcs,
@@ -778,7 +841,11 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
             });
         }
     }
-    Section { summary, blocks: b }
+    Section {
+        summary,
+        summary_blocks,
+        blocks: b,
+    }
 }
 
 fn splitmix(mut x: u64) -> u64 {
@@ -820,6 +887,7 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
         text: "Deal space".into(),
     }];
     let mut summary = Vec::new();
+    let mut summary_blocks = Vec::new();
     let domain = match Domain::from_scenario(s, &DiscretiseOptions::default()) {
         Ok(d) => d,
         Err(errs) => {
@@ -831,7 +899,11 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             b.push(Block::Notice(format!(
                 "The deal space could not be built: {msg}"
             )));
-            return Section { summary, blocks: b };
+            return Section {
+                summary,
+                summary_blocks,
+                blocks: b,
+            };
         }
     };
     let a: Analysis = match analyse(&domain, &DealOptions::default()) {
@@ -840,7 +912,11 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             b.push(Block::Notice(format!(
                 "The deal space could not be analysed: {e}"
             )));
-            return Section { summary, blocks: b };
+            return Section {
+                summary,
+                summary_blocks,
+                blocks: b,
+            };
         }
     };
     let party_name = |k: usize| -> String {
@@ -930,13 +1006,14 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
         ("Max welfare", &a.max_welfare),
     ];
     if let Some(nash) = &a.nash {
-        summary.push((
-            "Nash bargaining package".to_string(),
+        summary_blocks.push(Block::Para(
+            "The Nash bargaining package (the deal every veto player accepts that maximises the product of their gains over no deal):".into(),
+        ));
+        summary_blocks.push(Block::List(
             package_words(s, &domain, nash)
                 .iter()
                 .map(|(i, v)| format!("{i}: {v}"))
-                .collect::<Vec<_>>()
-                .join(" · "),
+                .collect(),
         ));
         b.push(Block::Heading {
             level: 3,
@@ -950,12 +1027,13 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             header,
             rows: Vec::new(),
             numeric: Vec::new(),
+            dim: None,
         };
         ut.numeric = (0..ut.header.len()).map(|i| i > 0).collect();
         for (name, pk) in &sols {
             if let Some(pk) = pk {
                 let mut row = vec![name.to_string()];
-                row.extend(pk.utilities.iter().map(|u| num(*u, 3)));
+                row.extend(pk.utilities.iter().map(|u| format!("{u:.3}")));
                 ut.row(row);
             }
         }
@@ -974,6 +1052,7 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             numeric: vec![false; header.len()],
             header,
             rows: Vec::new(),
+            dim: Some("as Nash".into()),
         };
         let nash_words = package_words(s, &domain, nash);
         for (i, (title, nv)) in nash_words.iter().enumerate() {
@@ -1027,54 +1106,84 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
         id: "blockers".into(),
         text: "Who blocks what".into(),
     });
+    let poss = |n: &str| {
+        if n.ends_with('s') {
+            format!("{n}'")
+        } else {
+            format!("{n}'s")
+        }
+    };
     let mut words = Vec::new();
+    let mut bt = Table::new(&[
+        "Veto player",
+        "Packages its red lines reject",
+        "…that only its red lines block",
+        "Packages below its no-deal utility",
+    ])
+    .numeric(&[1, 2, 3]);
+    let mut rt =
+        Table::new(&["Veto player", "Issue", "Rejects", "Packages excluded"]).numeric(&[3]);
+    let mut lines: Vec<(u64, Vec<String>)> = Vec::new();
     for bl in &a.blockers {
         let name = party_name(bl.party);
-        let mut line = format!(
-            "{name}'s red lines reject {} packages ({})",
-            thousands(bl.rejects),
-            pct(bl.rejects, a.outcomes)
-        );
+        bt.row(vec![
+            name.clone(),
+            format!(
+                "{} ({})",
+                thousands(bl.rejects),
+                pct(bl.rejects, a.outcomes)
+            ),
+            thousands(bl.sole),
+            thousands(bl.below_reservation),
+        ]);
         if bl.sole > 0 {
-            line.push_str(&format!(
-                "; {} of them every other veto player would accept, so {name}'s red lines alone stand in the way",
+            words.push(format!(
+                "{} red lines alone block {} packages that every other veto player would accept.",
+                poss(&name),
                 thousands(bl.sole)
             ));
         }
-        if bl.below_reservation > 0 {
-            line.push_str(&format!(
-                "; {} packages leave {name} below its no-deal utility",
-                thousands(bl.below_reservation)
-            ));
-        }
-        let mut impacts: Vec<String> = bl
-            .red_lines
-            .iter()
-            .map(|r| {
-                let si = domain.space.issues.get(r.issue);
-                let vals: Vec<String> = r
-                    .rejected_values
-                    .iter()
-                    .map(|v| {
-                        si.and_then(|i| i.values.get(*v as usize))
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                format!(
-                    "on {} it rejects {} ({} packages)",
+        for r in &bl.red_lines {
+            let si = domain.space.issues.get(r.issue);
+            let vals: Vec<String> = r
+                .rejected_values
+                .iter()
+                .map(|v| {
+                    si.and_then(|i| i.values.get(*v as usize))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            lines.push((
+                r.packages,
+                vec![
+                    name.clone(),
                     issue_title(s, r.issue),
                     vals.join("; "),
-                    thousands(r.packages)
-                )
-            })
-            .collect();
-        impacts.truncate(6);
-        if !impacts.is_empty() {
-            line.push_str(&format!(". Red lines: {}", impacts.join("; ")));
+                    thousands(r.packages),
+                ],
+            ));
         }
-        line.push('.');
-        words.push(line);
+    }
+    if let Some((r, bl)) = a
+        .blockers
+        .iter()
+        .map(|bl| (bl.rejects, bl))
+        .max_by_key(|(r, _)| *r)
+        .filter(|(r, _)| *r > 0)
+    {
+        words.insert(
+            0,
+            format!(
+                "{} red lines are the most restrictive: they rule out {} of all packages.",
+                poss(&party_name(bl.party)),
+                pct(r, a.outcomes)
+            ),
+        );
+    }
+    lines.sort_by_key(|x| std::cmp::Reverse(x.0));
+    for (_, row) in lines {
+        rt.row(row);
     }
     if words.is_empty() {
         words.push(
@@ -1082,6 +1191,12 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
         );
     }
     b.push(Block::List(words));
+    b.push(Block::Table(bt.caption("Per veto player. \"Only its red lines\": packages every other veto player accepts (red lines and no-deal utility) that this one's red lines alone reject.")));
+    if !rt.rows.is_empty() {
+        b.push(Block::Table(
+            rt.caption("Every red line, by how many packages it excludes."),
+        ));
+    }
     if !a.relaxations.is_empty() {
         b.push(Block::Para(
             "Smallest red-line moves that would open the zone:".into(),
@@ -1118,7 +1233,11 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             .collect();
         b.push(Block::List(items));
     }
-    Section { summary, blocks: b }
+    Section {
+        summary,
+        summary_blocks,
+        blocks: b,
+    }
 }
 
 /// The Pareto scatter for parties 0 and 1 of the domain; `true` when the cloud is a sample.
