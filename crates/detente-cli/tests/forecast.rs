@@ -262,3 +262,15 @@ fn backtest_scores_deu_and_scenario_cases() {
     std::fs::write(&none, "Actor,Capability,Position,Salience\nA,1,5,0.5\n").unwrap();
     detente().arg("backtest").arg(&none).assert().code(2).stderr(predicate::str::contains("no case has a known outcome"));
 }
+
+#[test]
+fn trace_prints_the_eum_round_by_round() {
+    detente()
+        .args(["forecast", "--preset", "scholz2011", "--model", "eum", "--trace"])
+        .arg(bdm())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("EUM round by round"))
+        .stdout(predicate::str::contains("Belgium"))
+        .stdout(predicate::str::contains("8.42"));
+}

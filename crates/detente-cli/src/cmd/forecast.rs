@@ -56,6 +56,10 @@ pub struct Args {
     /// Tornado sensitivity table per issue for the first selected model
     #[arg(long)]
     pub tornado: bool,
+    /// Table format: also print the EUM round by round (positions, median, mean, risk
+    /// exponents, and how many pairs were in conflict / compromise / compel / status quo)
+    #[arg(long)]
+    pub trace: bool,
     /// Step of the sensitivity analysis: positions and saliences ± STEP points (0–100), capability ± STEP %
     #[arg(long, default_value_t = 10.0)]
     pub step: f64,
@@ -443,6 +447,13 @@ pub fn run(args: Args) -> CmdResult {
             if let Some(mc) = &mc {
                 println!("Monte Carlo: {} runs, seed {}", mc.runs, args.seed);
             }
+            if args.trace {
+                if let Some(mi) = names.iter().position(|n| *n == "eum") {
+                    for d in 0..p.issues.len() {
+                        print_trace(p, d, &results[mi][d]);
+                    }
+                }
+            }
             if let Some(tor) = &tornado {
                 for (d, bars) in tor.iter().enumerate() {
                     print_tornado(p, d, bars, names[0]);
@@ -462,6 +473,51 @@ pub fn model_label(name: &str) -> &'static str {
         "smp" => "Spatial model (SMP)",
         "nash" => "Nash bargaining",
         _ => "?",
+    }
+}
+
+/// The EUM round by round: each participant's position (up to 12 actors), the median and mean,
+/// and the risk exponents and pairwise classification behind the next move.
+fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
+    use detente_forecast::Interaction;
+    if f.rounds.is_empty() {
+        return;
+    }
+    println!("\nEUM round by round, {}:", p.issues[d].title);
+    let show_actors = f.actors.len() <= 12;
+    let mut t = table();
+    let mut h = vec!["Round".to_string()];
+    if show_actors {
+        h.extend(f.actors.iter().map(|&a| p.actors[a].name.clone()));
+    }
+    h.extend(["Median", "Mean", "Conflict / compromise / compel / status quo"].map(String::from));
+    t.set_header(h);
+    for r in &f.rounds {
+        let mut row = vec![r.round.to_string()];
+        if show_actors {
+            row.extend(r.positions.iter().map(|x| format!("{x:.2}")));
+        }
+        row.push(format!("{:.2}", r.median));
+        row.push(format!("{:.2}", r.mean));
+        let count = |k: Interaction| r.pairs.iter().filter(|pr| pr.kind == k).count();
+        row.push(if r.pairs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} / {} / {} / {}",
+                count(Interaction::Conflict),
+                count(Interaction::Compromise),
+                count(Interaction::Compel),
+                count(Interaction::StatusQuo)
+            )
+        });
+        t.add_row(row);
+    }
+    println!("{t}");
+    if let Some(r0) = f.rounds.first().filter(|r| !r.risk.is_empty()) {
+        let risks: Vec<String> =
+            f.actors.iter().zip(&r0.risk).map(|(&a, r)| format!("{} {r:.2}", p.actors[a].name)).collect();
+        println!("Risk exponents r_i behind the round-0 moves (0.5 to 2): {}", risks.join(", "));
     }
 }
 
