@@ -139,13 +139,31 @@ impl Problem {
         p
     }
 
-    /// The participants of issue `d` as parallel arrays.
+    /// The largest capability (used to normalise capabilities to at most 1, which changes no
+    /// forecast and keeps sums of huge capabilities finite); 1 when there is none.
+    pub fn capability_scale(&self) -> f64 {
+        let m = self
+            .actors
+            .iter()
+            .map(|a| a.capability)
+            .filter(|c| c.is_finite())
+            .fold(0.0, f64::max);
+        if m > 0.0 {
+            m
+        } else {
+            1.0
+        }
+    }
+
+    /// The participants of issue `d` as parallel arrays (capabilities divided by
+    /// [`Problem::capability_scale`]).
     pub fn issue_data(&self, d: usize) -> IssueData {
         let mut out = IssueData::default();
+        let scale = self.capability_scale();
         for (a, st) in self.stances[d].iter().enumerate() {
             if let Some(st) = st {
                 out.actor.push(a);
-                out.capability.push(self.actors[a].capability);
+                out.capability.push(self.actors[a].capability / scale);
                 out.position.push(st.position);
                 out.salience.push(st.salience);
             }

@@ -115,7 +115,11 @@ impl Smp {
                 }
             }
         }
-        let cap: Vec<f64> = actors.iter().map(|&a| p.actors[a].capability).collect();
+        let cs = p.capability_scale();
+        let cap: Vec<f64> = actors
+            .iter()
+            .map(|&a| p.actors[a].capability / cs)
+            .collect();
         let mut y = ideal.clone();
         let to_orig = |y: &[f64]| -> Vec<Vec<f64>> {
             (0..n)

@@ -42,7 +42,9 @@ pub fn run(args: Args) -> CmdResult {
     let p = &input.problem;
     let names = model_names(std::slice::from_ref(&args.model))?;
     if names.len() != 1 {
-        return Err(CliError::bad_input("advise works with one model; choose e.g. --model eum"));
+        return Err(CliError::bad_input(
+            "advise works with one model; choose e.g. --model eum",
+        ));
     }
     if !(args.step.is_finite() && args.step > 0.0) {
         return Err(CliError::bad_input("--step must be a positive number"));
@@ -53,28 +55,47 @@ pub fn run(args: Args) -> CmdResult {
         .actors
         .iter()
         .position(|x| x.id == args.actor)
-        .or_else(|| p.actors.iter().position(|x| x.name.eq_ignore_ascii_case(&args.actor) || x.id.eq_ignore_ascii_case(&args.actor)))
+        .or_else(|| {
+            p.actors.iter().position(|x| {
+                x.name.eq_ignore_ascii_case(&args.actor) || x.id.eq_ignore_ascii_case(&args.actor)
+            })
+        })
         .ok_or_else(|| {
             let ids: Vec<&str> = p.actors.iter().map(|x| x.id.as_str()).collect();
             let hint = detente_scenario::did_you_mean(&args.actor, ids.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            CliError::bad_input(format!("{}: no actor `{}`{hint}; actors: {}", args.input.display(), args.actor, ids.join(", ")))
+            CliError::bad_input(format!(
+                "{}: no actor `{}`{hint}; actors: {}",
+                args.input.display(),
+                args.actor,
+                ids.join(", ")
+            ))
         })?;
     let issue_filter = match &args.issue {
         Some(id) => Some(p.issues.iter().position(|i| &i.id == id).ok_or_else(|| {
             CliError::bad_input(format!(
                 "no scale issue `{id}`; issues: {}",
-                p.issues.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                p.issues
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?),
         None => None,
     };
-    if !(0..p.issues.len()).any(|d| p.stances[d][a].is_some() && issue_filter.map(|f| f == d).unwrap_or(true)) {
+    if !(0..p.issues.len())
+        .any(|d| p.stances[d][a].is_some() && issue_filter.map(|f| f == d).unwrap_or(true))
+    {
         return Err(CliError::bad_input(format!(
             "actor `{}` takes no position on any {}scale issue, so there is nothing to advise",
             p.actors[a].id,
-            if issue_filter.is_some() { "selected " } else { "" }
+            if issue_filter.is_some() {
+                "selected "
+            } else {
+                ""
+            }
         )));
     }
     let mut advice = advise(p, model.as_ref(), a, args.step);
@@ -86,8 +107,12 @@ pub fn run(args: Args) -> CmdResult {
         match c {
             Change::OwnPosition { to } => format!("announce position {to:.1}"),
             Change::OwnSalience { to } => format!("set own salience to {to:.0}"),
-            Change::PersuadePosition { actor, to } => format!("persuade {} to move to {to:.1}", p.actors[*actor].name),
-            Change::PersuadeSalience { actor, to } => format!("persuade {} to set salience {to:.0}", p.actors[*actor].name),
+            Change::PersuadePosition { actor, to } => {
+                format!("persuade {} to move to {to:.1}", p.actors[*actor].name)
+            }
+            Change::PersuadeSalience { actor, to } => {
+                format!("persuade {} to set salience {to:.0}", p.actors[*actor].name)
+            }
         }
     };
     match args.format {
@@ -102,7 +127,9 @@ pub fn run(args: Args) -> CmdResult {
                     })
                 })
                 .collect();
-            print_json(&json!({"actor": p.actors[a].id, "model": names[0], "step": args.step, "advice": items}))
+            print_json(
+                &json!({"actor": p.actors[a].id, "model": names[0], "step": args.step, "advice": items}),
+            )
         }
         Format::Csv => {
             println!("issue,change,forecast_before,forecast_after,target,gain");
@@ -126,11 +153,21 @@ pub fn run(args: Args) -> CmdResult {
                 model_label(names[0])
             );
             if advice.is_empty() {
-                println!("No change of size {} moves the forecast closer to {}'s position.", args.step, p.actors[a].name);
+                println!(
+                    "No change of size {} moves the forecast closer to {}'s position.",
+                    args.step, p.actors[a].name
+                );
                 return Ok(());
             }
             let mut t = table();
-            t.set_header(vec!["Issue", "Change", "Forecast now", "Forecast after", "Own position", "Closer by"]);
+            t.set_header(vec![
+                "Issue",
+                "Change",
+                "Forecast now",
+                "Forecast after",
+                "Own position",
+                "Closer by",
+            ]);
             for x in &advice {
                 t.add_row(vec![
                     p.issues[x.issue].title.clone(),

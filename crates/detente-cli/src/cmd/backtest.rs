@@ -39,7 +39,10 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let names = model_names(&args.model)?;
     let cfg = model_config(args.preset.as_deref(), &[], args.rounds)?;
-    let models: Vec<_> = names.iter().map(|n| build_model(n, &cfg).expect("known model")).collect();
+    let models: Vec<_> = names
+        .iter()
+        .map(|n| build_model(n, &cfg).expect("known model"))
+        .collect();
     let mut cases = Vec::new();
     for path in &args.cases {
         let input = load_input(path)?;
@@ -73,8 +76,17 @@ pub fn run(args: Args) -> CmdResult {
             for s in &scores {
                 println!(
                     "{},{},{},{},{},{},{},{},{},{},{}",
-                    s.model, s.cases, s.mae.value, s.mae.ci_low, s.mae.ci_high, s.hit5.value, s.hit5.ci_low,
-                    s.hit5.ci_high, s.hit10.value, s.hit10.ci_low, s.hit10.ci_high
+                    s.model,
+                    s.cases,
+                    s.mae.value,
+                    s.mae.ci_low,
+                    s.mae.ci_high,
+                    s.hit5.value,
+                    s.hit5.ci_low,
+                    s.hit5.ci_high,
+                    s.hit10.value,
+                    s.hit10.ci_low,
+                    s.hit10.ci_high
                 );
             }
             Ok(())
@@ -82,15 +94,29 @@ pub fn run(args: Args) -> CmdResult {
         Format::Table => {
             println!("Backtest on {} case(s) with known outcomes (95% bootstrap intervals, {} resamples)", cases.len(), args.bootstrap);
             let mut t = table();
-            t.set_header(vec!["Model", "Cases", "Mean abs. error", "|error| ≤ 5", "|error| ≤ 10"]);
+            t.set_header(vec![
+                "Model",
+                "Cases",
+                "Mean abs. error",
+                "|error| ≤ 5",
+                "|error| ≤ 10",
+            ]);
             let pct = |e: &detente_forecast::backtest::Estimate| {
-                format!("{:.0}% [{:.0}–{:.0}]", e.value * 100.0, e.ci_low * 100.0, e.ci_high * 100.0)
+                format!(
+                    "{:.0}% [{:.0}–{:.0}]",
+                    e.value * 100.0,
+                    e.ci_low * 100.0,
+                    e.ci_high * 100.0
+                )
             };
             for s in &scores {
                 t.add_row(vec![
                     model_label(&s.model).to_string(),
                     s.cases.to_string(),
-                    format!("{:.2} [{:.2}–{:.2}]", s.mae.value, s.mae.ci_low, s.mae.ci_high),
+                    format!(
+                        "{:.2} [{:.2}–{:.2}]",
+                        s.mae.value, s.mae.ci_low, s.mae.ci_high
+                    ),
                     pct(&s.hit5),
                     pct(&s.hit10),
                 ]);
@@ -102,8 +128,16 @@ pub fn run(args: Args) -> CmdResult {
                 h.extend(names.iter().map(|n| n.to_string()));
                 t.set_header(h);
                 for c in &cases {
-                    let mut row = vec![c.source.clone(), c.issue.clone(), format!("{:.2}", c.outcome)];
-                    row.extend(c.forecasts.iter().map(|f| f.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into())));
+                    let mut row = vec![
+                        c.source.clone(),
+                        c.issue.clone(),
+                        format!("{:.2}", c.outcome),
+                    ];
+                    row.extend(
+                        c.forecasts
+                            .iter()
+                            .map(|f| f.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into())),
+                    );
                     t.add_row(row);
                 }
                 println!("{t}");

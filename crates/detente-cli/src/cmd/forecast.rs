@@ -65,6 +65,9 @@ pub struct Args {
     pub step: f64,
 }
 
+/// Largest number of forecasts (runs × models × issues) a Monte Carlo run keeps in memory.
+const MAX_SAMPLES: usize = 200_000_000;
+
 /// An input loaded for the models.
 pub struct Input {
     pub problem: Problem,
@@ -88,13 +91,23 @@ impl Input {
 
 /// Load any supported input; bad input is reported with its location (exit 2).
 pub fn load_input(path: &Path) -> Result<Input, CliError> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let input = if ext == "toml" || ext == "json" {
         let scenario = load_scenario(path)?;
         let conv = from_scenario(&scenario);
-        Input { problem: conv.problem, ranges: conv.ranges, scenario: Some(scenario), scenario_issue: conv.scenario_issue }
+        Input {
+            problem: conv.problem,
+            ranges: conv.ranges,
+            scenario: Some(scenario),
+            scenario_issue: conv.scenario_issue,
+        }
     } else {
-        let bytes = std::fs::read(path).map_err(|e| CliError::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::bad_input(format!("{}: cannot read: {e}", path.display())))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             CliError::bad_input(format!(
                 "{}: not UTF-8 text (byte {}); save the file as UTF-8 CSV",
@@ -102,9 +115,15 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
                 e.utf8_error().valid_up_to()
             ))
         })?;
-        let problem = read_table(&path.display().to_string(), &text).map_err(|e| CliError::bad_input(e.to_string()))?;
+        let problem = read_table(&path.display().to_string(), &text)
+            .map_err(|e| CliError::bad_input(e.to_string()))?;
         let n = problem.issues.len();
-        Input { problem, ranges: StanceRanges::default(), scenario: None, scenario_issue: (0..n).collect() }
+        Input {
+            problem,
+            ranges: StanceRanges::default(),
+            scenario: None,
+            scenario_issue: (0..n).collect(),
+        }
     };
     if input.problem.issues.is_empty() {
         return Err(CliError::bad_input(format!(
@@ -144,24 +163,37 @@ pub fn model_names(list: &[String]) -> Result<Vec<&'static str>, CliError> {
         }
     }
     if out.is_empty() {
-        return Err(CliError::bad_input("no model selected; use e.g. --model eum,mean"));
+        return Err(CliError::bad_input(
+            "no model selected; use e.g. --model eum,mean",
+        ));
     }
     Ok(out)
 }
 
 /// Build the model options from `--preset`, `--eum-option` and `--rounds`.
-pub fn model_config(preset: Option<&str>, eum_opts: &[String], rounds: Option<usize>) -> Result<ModelConfig, CliError> {
+pub fn model_config(
+    preset: Option<&str>,
+    eum_opts: &[String],
+    rounds: Option<usize>,
+) -> Result<ModelConfig, CliError> {
     let mut cfg = ModelConfig::default();
     if let Some(p) = preset {
         cfg.eum = EumOptions::preset(p).ok_or_else(|| {
-            CliError::bad_input(format!("unknown preset `{p}`; choose from {}", eum::PRESETS.join(", ")))
+            CliError::bad_input(format!(
+                "unknown preset `{p}`; choose from {}",
+                eum::PRESETS.join(", ")
+            ))
         })?;
     }
     for kv in eum_opts {
         let (k, v) = kv.split_once('=').ok_or_else(|| {
-            CliError::bad_input(format!("--eum-option `{kv}` is not KEY=VALUE (e.g. probability=all-pairs)"))
+            CliError::bad_input(format!(
+                "--eum-option `{kv}` is not KEY=VALUE (e.g. probability=all-pairs)"
+            ))
         })?;
-        cfg.eum.set(k.trim(), v.trim()).map_err(CliError::bad_input)?;
+        cfg.eum
+            .set(k.trim(), v.trim())
+            .map_err(CliError::bad_input)?;
     }
     if let Some(r) = rounds {
         if r == 0 || r > 10_000 {
@@ -235,14 +267,20 @@ pub fn thresholds(p: &Problem, specs: &[String]) -> Result<Vec<Option<f64>>, Cli
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| CliError::bad_input(format!("--threshold `{s}`: `{val}` is not a number")))?;
+            .ok_or_else(|| {
+                CliError::bad_input(format!("--threshold `{s}`: `{val}` is not a number"))
+            })?;
         match issue {
             None => out.iter_mut().for_each(|o| *o = Some(v)),
             Some(id) => {
                 let d = p.issues.iter().position(|i| i.id == id).ok_or_else(|| {
                     CliError::bad_input(format!(
                         "--threshold `{s}`: no scale issue `{id}`; issues: {}",
-                        p.issues.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                        p.issues
+                            .iter()
+                            .map(|i| i.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))
                 })?;
                 out[d] = Some(v);
@@ -260,13 +298,24 @@ pub fn run(args: Args) -> CmdResult {
         return Err(CliError::bad_input("--step must be a positive number"));
     }
     let p = &input.problem;
-    let models: Vec<_> = names.iter().map(|n| build_model(n, &cfg).expect("known model")).collect();
+    let models: Vec<_> = names
+        .iter()
+        .map(|n| build_model(n, &cfg).expect("known model"))
+        .collect();
     let results: Vec<Vec<IssueForecast>> = models.iter().map(|m| m.forecast(p)).collect();
 
     // Monte Carlo.
     let thresholds = thresholds(p, &args.threshold)?;
     let mc = match args.monte_carlo {
         Some(0) => return Err(CliError::bad_input("--monte-carlo needs at least 1 run")),
+        Some(n) if n.saturating_mul(names.len() * p.issues.len()) > MAX_SAMPLES => {
+            return Err(CliError::bad_input(format!(
+                "--monte-carlo {n}: too many runs for {} model(s) × {} issue(s) (at most {MAX_SAMPLES} forecasts are kept); \
+                 use fewer runs or fewer models",
+                names.len(),
+                p.issues.len()
+            )))
+        }
         Some(n) => {
             let spec = match &args.noise {
                 Some(s) => NoiseSpec::parse(s).map_err(|e| CliError::bad_input(format!("--noise: {e}")))?,
@@ -305,7 +354,8 @@ pub fn run(args: Args) -> CmdResult {
 
     if let Some(path) = &args.plot {
         let svg = svg_trajectories(&input, &names, &results);
-        std::fs::write(path, svg).map_err(|e| CliError::failure(format!("{}: cannot write: {e}", path.display())))?;
+        std::fs::write(path, svg)
+            .map_err(|e| CliError::failure(format!("{}: cannot write: {e}", path.display())))?;
         eprintln!("wrote {}", path.display());
     }
 
@@ -319,7 +369,10 @@ pub fn run(args: Args) -> CmdResult {
                         let f = &results[mi][d];
                         let mut o = Map::new();
                         o.insert("forecast".into(), json!(f.forecast));
-                        o.insert("label".into(), json!(f.forecast.map(|x| input.describe(d, x))));
+                        o.insert(
+                            "label".into(),
+                            json!(f.forecast.map(|x| input.describe(d, x))),
+                        );
                         if !f.rounds.is_empty() {
                             o.insert("rounds".into(), rounds_json(p, f));
                         }
@@ -327,7 +380,12 @@ pub fn run(args: Args) -> CmdResult {
                             o.insert("notes".into(), json!(f.notes));
                         }
                         if let Some(mc) = &mc {
-                            o.insert("distribution".into(), json!(DistJson { dist: &mc.distributions[mi][d] }));
+                            o.insert(
+                                "distribution".into(),
+                                json!(DistJson {
+                                    dist: &mc.distributions[mi][d]
+                                }),
+                            );
                         }
                         ms.insert((*name).to_string(), Value::Object(o));
                     }
@@ -350,7 +408,10 @@ pub fn run(args: Args) -> CmdResult {
             top.insert("models".into(), json!(names));
             top.insert("options".into(), json!(cfg));
             if let Some(mc) = &mc {
-                top.insert("monte_carlo".into(), json!({"runs": mc.runs, "seed": args.seed, "noise": args.noise}));
+                top.insert(
+                    "monte_carlo".into(),
+                    json!({"runs": mc.runs, "seed": args.seed, "noise": args.noise}),
+                );
             }
             top.insert("issues".into(), Value::Array(issues));
             print_json(&Value::Object(top))
@@ -393,7 +454,14 @@ pub fn run(args: Args) -> CmdResult {
             Ok(())
         }
         Format::Table => {
-            println!("{}", if p.title.is_empty() { "Forecast" } else { &p.title });
+            println!(
+                "{}",
+                if p.title.is_empty() {
+                    "Forecast"
+                } else {
+                    &p.title
+                }
+            );
             let mut t = table();
             let mut header = vec!["Issue", "Model", "Forecast", "Nearest anchor / meaning"];
             if mc.is_some() {
@@ -404,10 +472,18 @@ pub fn run(args: Args) -> CmdResult {
                 for (mi, name) in names.iter().enumerate() {
                     let f = &results[mi][d];
                     let mut row = vec![
-                        if mi == 0 { p.issues[d].title.clone() } else { String::new() },
+                        if mi == 0 {
+                            p.issues[d].title.clone()
+                        } else {
+                            String::new()
+                        },
                         model_label(name).to_string(),
-                        f.forecast.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into()),
-                        f.forecast.map(|x| input.describe(d, x)).unwrap_or_else(|| "no participants".into()),
+                        f.forecast
+                            .map(|v| format!("{v:.1}"))
+                            .unwrap_or_else(|| "—".into()),
+                        f.forecast
+                            .map(|x| input.describe(d, x))
+                            .unwrap_or_else(|| "no participants".into()),
                     ];
                     if let Some(mc) = &mc {
                         let ds = &mc.distributions[mi][d];
@@ -429,15 +505,30 @@ pub fn run(args: Args) -> CmdResult {
                 for d in 0..p.issues.len() {
                     let f = &results[mi][d];
                     if *name == "eum" && f.rounds.len() > 1 {
-                        let traj: Vec<String> = f.rounds.iter().map(|r| format!("{:.1}", r.median)).collect();
+                        let traj: Vec<String> = f
+                            .rounds
+                            .iter()
+                            .map(|r| format!("{:.1}", r.median))
+                            .collect();
                         let shown = if traj.len() > 14 {
-                            format!("{} → … → {}", traj[..8].join(" → "), traj[traj.len() - 4..].join(" → "))
+                            format!(
+                                "{} → … → {}",
+                                traj[..8].join(" → "),
+                                traj[traj.len() - 4..].join(" → ")
+                            )
                         } else {
                             traj.join(" → ")
                         };
-                        println!("EUM median by round (round 0 = stated positions), {}: {shown}", p.issues[d].id);
+                        println!(
+                            "EUM median by round (round 0 = stated positions), {}: {shown}",
+                            p.issues[d].id
+                        );
                     } else if *name == "smp" && f.rounds.len() > 1 {
-                        println!("SMP on {}: {} rounds of bargaining", p.issues[d].id, f.rounds.len() - 1);
+                        println!(
+                            "SMP on {}: {} rounds of bargaining",
+                            p.issues[d].id,
+                            f.rounds.len() - 1
+                        );
                     }
                     for n in &f.notes {
                         println!("note ({}, {}): {n}", model_label(name), p.issues[d].id);
@@ -490,7 +581,14 @@ fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
     if show_actors {
         h.extend(f.actors.iter().map(|&a| p.actors[a].name.clone()));
     }
-    h.extend(["Median", "Mean", "Conflict / compromise / compel / status quo"].map(String::from));
+    h.extend(
+        [
+            "Median",
+            "Mean",
+            "Conflict / compromise / compel / status quo",
+        ]
+        .map(String::from),
+    );
     t.set_header(h);
     for r in &f.rounds {
         let mut row = vec![r.round.to_string()];
@@ -515,9 +613,16 @@ fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
     }
     println!("{t}");
     if let Some(r0) = f.rounds.first().filter(|r| !r.risk.is_empty()) {
-        let risks: Vec<String> =
-            f.actors.iter().zip(&r0.risk).map(|(&a, r)| format!("{} {r:.2}", p.actors[a].name)).collect();
-        println!("Risk exponents r_i behind the round-0 moves (0.5 to 2): {}", risks.join(", "));
+        let risks: Vec<String> = f
+            .actors
+            .iter()
+            .zip(&r0.risk)
+            .map(|(&a, r)| format!("{} {r:.2}", p.actors[a].name))
+            .collect();
+        println!(
+            "Risk exponents r_i behind the round-0 moves (0.5 to 2): {}",
+            risks.join(", ")
+        );
     }
 }
 
@@ -538,17 +643,37 @@ fn print_tornado(p: &Problem, d: usize, bars: &[TornadoBar], model: &str) {
     if bars.is_empty() {
         return;
     }
-    println!("\nSensitivity of {} on {} (base {:.1}):", model_label(model), p.issues[d].title, bars[0].base);
+    println!(
+        "\nSensitivity of {} on {} (base {:.1}):",
+        model_label(model),
+        p.issues[d].title,
+        bars[0].base
+    );
     let mut t = table();
-    t.set_header(vec!["Actor", "Input", "Forecast at −step", "Forecast at +step", "Swing", ""]);
+    t.set_header(vec![
+        "Actor",
+        "Input",
+        "Forecast at −step",
+        "Forecast at +step",
+        "Swing",
+        "",
+    ]);
     let max = bars.iter().map(|b| b.swing).fold(0.0, f64::max);
     for b in bars.iter().take(10) {
-        let width = if max > 0.0 { (b.swing / max * 20.0).round() as usize } else { 0 };
+        let width = if max > 0.0 {
+            (b.swing / max * 20.0).round() as usize
+        } else {
+            0
+        };
         t.add_row(vec![
             p.actors[b.actor].name.clone(),
             b.field.to_string(),
-            b.low.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into()),
-            b.high.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into()),
+            b.low
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_else(|| "—".into()),
+            b.high
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_else(|| "—".into()),
             format!("{:.1}", b.swing),
             "█".repeat(width),
         ]);
@@ -569,14 +694,19 @@ fn progress_bar(n: u64) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let b = indicatif::ProgressBar::new(n);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({eta} left)") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({eta} left)")
+    {
         b.set_style(style);
     }
     Some(b)
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// An SVG chart: one panel per issue with every actor's position by round (grey), the median
@@ -591,12 +721,19 @@ pub fn svg_trajectories(input: &Input, names: &[&str], results: &[Vec<IssueForec
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{ml}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         xml_escape(if p.title.is_empty() { "Forecast trajectories" } else { &p.title })
     );
-    let iter_model = names.iter().position(|n| *n == "eum").or_else(|| names.iter().position(|n| *n == "smp"));
+    let iter_model = names
+        .iter()
+        .position(|n| *n == "eum")
+        .or_else(|| names.iter().position(|n| *n == "smp"));
     let colours = ["#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"];
     for d in 0..nd {
         let top = mt + d as f64 * (ph + 40.0) + 20.0;
         let info = &p.issues[d];
-        let (lo, hi) = if info.hi > info.lo { (info.lo, info.hi) } else { (info.lo - 1.0, info.lo + 1.0) };
+        let (lo, hi) = if info.hi > info.lo {
+            (info.lo, info.hi)
+        } else {
+            (info.lo - 1.0, info.lo + 1.0)
+        };
         let rounds = iter_model.map(|m| &results[m][d].rounds);
         let nr = rounds.map(|r| r.len()).unwrap_or(1).max(2) - 1;
         let pw = w - ml - mr;
@@ -617,18 +754,39 @@ pub fn svg_trajectories(input: &Input, names: &[&str], results: &[Vec<IssueForec
             ));
         }
         for k in 0..=nr {
-            s.push_str(&format!("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{k}</text>\n", xr(k), top + ph + 14.0));
+            s.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{k}</text>\n",
+                xr(k),
+                top + ph + 14.0
+            ));
         }
         if let Some(rounds) = rounds {
             let n_act = rounds.first().map(|r| r.positions.len()).unwrap_or(0);
             for a in 0..n_act {
-                let pts: Vec<String> =
-                    rounds.iter().enumerate().map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.positions[a]))).collect();
-                s.push_str(&format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#bbb\" stroke-width=\"1\"/>\n", pts.join(" ")));
+                let pts: Vec<String> = rounds
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.positions[a])))
+                    .collect();
+                s.push_str(&format!(
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"#bbb\" stroke-width=\"1\"/>\n",
+                    pts.join(" ")
+                ));
             }
-            let med: Vec<String> = rounds.iter().enumerate().map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.median))).collect();
-            let mean: Vec<String> = rounds.iter().enumerate().map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.mean))).collect();
-            s.push_str(&format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"3\"/>\n", med.join(" ")));
+            let med: Vec<String> = rounds
+                .iter()
+                .enumerate()
+                .map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.median)))
+                .collect();
+            let mean: Vec<String> = rounds
+                .iter()
+                .enumerate()
+                .map(|(k, r)| format!("{:.2},{:.2}", xr(k), yv(r.mean)))
+                .collect();
+            s.push_str(&format!(
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"3\"/>\n",
+                med.join(" ")
+            ));
             s.push_str(&format!(
                 "<polyline points=\"{}\" fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n",
                 mean.join(" ")
@@ -663,7 +821,11 @@ pub fn svg_trajectories(input: &Input, names: &[&str], results: &[Vec<IssueForec
                 row += 1;
             }
         }
-        s.push_str(&format!("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">round</text>\n", ml + pw / 2.0, top + ph + 28.0));
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">round</text>\n",
+            ml + pw / 2.0,
+            top + ph + 28.0
+        ));
     }
     s.push_str("</svg>\n");
     s
