@@ -15,15 +15,24 @@ pub struct CliError {
 impl CliError {
     /// Bad input (exit code 2).
     pub fn bad_input(message: impl Into<String>) -> Self {
-        CliError { code: 2, message: message.into() }
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
     }
     /// Any other failure (exit code 1).
     pub fn failure(message: impl Into<String>) -> Self {
-        CliError { code: 1, message: message.into() }
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
     }
     /// Exit with `code` after messages were already printed.
     pub fn silent(code: u8) -> Self {
-        CliError { code, message: String::new() }
+        CliError {
+            code,
+            message: String::new(),
+        }
     }
 }
 
@@ -47,8 +56,14 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 
 /// Load a scenario; print every diagnostic; fail with exit 2 when there are errors.
 pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError> {
-    let Loaded { scenario, diagnostics } = detente_scenario::load(path);
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let Loaded {
+        scenario,
+        diagnostics,
+    } = detente_scenario::load(path);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if errors > 0 {
         print_diagnostics(&diagnostics);
         return Err(CliError::bad_input(format!(

@@ -20,7 +20,12 @@ fn flagship_scenario_is_valid_with_all_evidence_verbatim() {
         .arg(root().join("scenarios/ukraine-2025.toml"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let r = &v[0];
     assert_eq!(r["errors"], 0);
@@ -42,7 +47,10 @@ fn flagship_scenario_is_valid_with_all_evidence_verbatim() {
     assert!(quotes > 0);
     assert_eq!(r["evidence_verified"].as_u64().unwrap() as usize, quotes);
     for s in doc["stances"].as_array().unwrap() {
-        assert!(!s["evidence"].as_array().unwrap().is_empty(), "stance without evidence: {s}");
+        assert!(
+            !s["evidence"].as_array().unwrap().is_empty(),
+            "stance without evidence: {s}"
+        );
     }
 }
 
@@ -73,8 +81,19 @@ fn broken_scenarios_exit_2_with_located_messages() {
         assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
         if ext == "toml" {
             let text = std::fs::read_to_string(&p).unwrap();
-            let msg = text.lines().next().unwrap().split('|').nth(1).unwrap().to_string();
-            assert!(err.contains(&msg), "{}: expected {msg:?} in\n{err}", p.display());
+            let msg = text
+                .lines()
+                .next()
+                .unwrap()
+                .split('|')
+                .nth(1)
+                .unwrap()
+                .to_string();
+            assert!(
+                err.contains(&msg),
+                "{}: expected {msg:?} in\n{err}",
+                p.display()
+            );
         }
     }
     assert!(n >= 20);
@@ -127,7 +146,11 @@ fn hostile_files_exit_2_without_panicking() {
         .code(2)
         .stderr(predicate::str::contains("larger than"));
     // a missing file and a directory
-    detente().arg("check").arg(dir.path().join("nope.toml")).assert().code(2);
+    detente()
+        .arg("check")
+        .arg(dir.path().join("nope.toml"))
+        .assert()
+        .code(2);
     detente()
         .arg("check")
         .arg(dir.path())
@@ -147,25 +170,39 @@ fn show_prints_the_matrix_and_round_trips_as_json() {
         .stdout(predicate::str::contains("Valley dispute"))
         .stdout(predicate::str::contains("0 (90) ≤50"))
         .stdout(predicate::str::contains("river (60) ✗1"));
-    let out = detente().args(["show", "--format", "json"]).arg(&min).output().unwrap();
+    let out = detente()
+        .args(["show", "--format", "json"])
+        .arg(&min)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     // the normalised JSON is itself a valid scenario
     let p = root().join("tests/data/valid/roundtrip.tmp.json");
     std::fs::write(&p, &out.stdout).unwrap();
     let res = detente().arg("check").arg(&p).output().unwrap();
     std::fs::remove_file(&p).unwrap();
-    assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
+    assert_eq!(
+        res.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     detente()
         .args(["show", "--format", "csv"])
         .arg(&min)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("actor,issue,position,salience,red_line,evidence\n"))
+        .stdout(predicate::str::starts_with(
+            "actor,issue,position,salience,red_line,evidence\n",
+        ))
         .stdout(predicate::str::contains("south,ceasefire,river,60,none,1"));
 }
 
 #[test]
 fn bad_arguments_exit_2() {
     detente().arg("check").assert().code(2);
-    detente().args(["show", "--format", "yaml", "x.toml"]).assert().code(2);
+    detente()
+        .args(["show", "--format", "yaml", "x.toml"])
+        .assert()
+        .code(2);
 }

@@ -41,13 +41,21 @@ pub fn run(args: Args) -> CmdResult {
     let mut failed = false;
     for file in &args.files {
         let loaded = detente_scenario::load(file);
-        let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = loaded.diagnostics.len() - errors;
         let valid = errors == 0 && !(args.strict && warnings > 0);
         failed |= !valid;
         let sc = &loaded.scenario;
-        let evidence_verified =
-            sc.stances.iter().flat_map(|s| &s.evidence).filter(|e| e.location.is_some()).count();
+        let evidence_verified = sc
+            .stances
+            .iter()
+            .flat_map(|s| &s.evidence)
+            .filter(|e| e.location.is_some())
+            .count();
         if args.format == CheckFormat::Table {
             print_diagnostics(&loaded.diagnostics);
             if valid {
@@ -61,7 +69,10 @@ pub fn run(args: Args) -> CmdResult {
                     if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
                 );
             } else {
-                eprintln!("{}: {errors} error(s), {warnings} warning(s)", file.display());
+                eprintln!(
+                    "{}: {errors} error(s), {warnings} warning(s)",
+                    file.display()
+                );
             }
         }
         reports.push(FileReport {

@@ -36,11 +36,17 @@ fn fmt_num(x: f64) -> String {
 
 /// A short cell text: the position (option id or number), salience, and a red-line mark.
 fn cell(sc: &Scenario, actor: usize, issue: usize) -> String {
-    let Some(st) = sc.stance(actor, issue) else { return String::new() };
+    let Some(st) = sc.stance(actor, issue) else {
+        return String::new();
+    };
     let iss = &sc.issues[issue];
     let pos = match st.position {
         Some(Position::Scale(x)) => fmt_num(x),
-        Some(Position::Option(i)) => iss.options().get(i).map(|o| o.id.clone()).unwrap_or_default(),
+        Some(Position::Option(i)) => iss
+            .options()
+            .get(i)
+            .map(|o| o.id.clone())
+            .unwrap_or_default(),
         None => "?".into(),
     };
     let sal = st.salience.map(fmt_num).unwrap_or_else(|| "?".into());
@@ -74,8 +80,12 @@ fn print_tables(sc: &Scenario) {
             a.name.clone(),
             a.kind.as_str().to_string(),
             fmt_num(a.capability),
-            a.speaks_for.map(|j| sc.actors[j].id.clone()).unwrap_or_default(),
-            if sc.decision.veto_players.contains(&i) || (sc.decision.veto_players.is_empty() && veto.contains(&i)) {
+            a.speaks_for
+                .map(|j| sc.actors[j].id.clone())
+                .unwrap_or_default(),
+            if sc.decision.veto_players.contains(&i)
+                || (sc.decision.veto_players.is_empty() && veto.contains(&i))
+            {
                 "yes".into()
             } else {
                 String::new()
@@ -90,11 +100,23 @@ fn print_tables(sc: &Scenario) {
         let (ty, desc) = match &i.kind {
             IssueKind::Scale { anchors } => (
                 "scale",
-                anchors.iter().map(|a| format!("{} = {}", fmt_num(a.at), a.label)).collect::<Vec<_>>().join("\n"),
+                anchors
+                    .iter()
+                    .map(|a| format!("{} = {}", fmt_num(a.at), a.label))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ),
             IssueKind::Options { options, ordered } => (
-                if *ordered { "options (ordered)" } else { "options" },
-                options.iter().map(|o| format!("{}: {}", o.id, o.label)).collect::<Vec<_>>().join("\n"),
+                if *ordered {
+                    "options (ordered)"
+                } else {
+                    "options"
+                },
+                options
+                    .iter()
+                    .map(|o| format!("{}: {}", o.id, o.label))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ),
         };
         t.add_row([
@@ -107,8 +129,9 @@ fn print_tables(sc: &Scenario) {
     }
     println!("Issues\n{t}\n");
 
-    let with_stances: Vec<usize> =
-        (0..sc.actors.len()).filter(|a| sc.stances.iter().any(|s| s.actor == *a)).collect();
+    let with_stances: Vec<usize> = (0..sc.actors.len())
+        .filter(|a| sc.stances.iter().any(|s| s.actor == *a))
+        .collect();
     let mut t = table();
     let mut header = vec!["actor".to_string()];
     header.extend(sc.issues.iter().map(|i| i.id.clone()));
@@ -118,9 +141,15 @@ fn print_tables(sc: &Scenario) {
         row.extend((0..sc.issues.len()).map(|i| cell(sc, a, i)));
         t.add_row(row);
     }
-    println!("Positions (salience 0–100; ≥x / ≤x: red line on a scale; ✗n: n options rejected)\n{t}");
+    println!(
+        "Positions (salience 0–100; ≥x / ≤x: red line on a scale; ✗n: n options rejected)\n{t}"
+    );
     let evidence: usize = sc.stances.iter().map(|s| s.evidence.len()).sum();
-    println!("\n{} stances, {} evidence quotes", sc.stances.len(), evidence);
+    println!(
+        "\n{} stances, {} evidence quotes",
+        sc.stances.len(),
+        evidence
+    );
 }
 
 fn print_matrix_csv(sc: &Scenario) -> CmdResult {
@@ -129,7 +158,11 @@ fn print_matrix_csv(sc: &Scenario) -> CmdResult {
         let iss = &sc.issues[st.issue];
         let pos = match st.position {
             Some(Position::Scale(x)) => fmt_num(x),
-            Some(Position::Option(i)) => iss.options().get(i).map(|o| o.id.clone()).unwrap_or_default(),
+            Some(Position::Option(i)) => iss
+                .options()
+                .get(i)
+                .map(|o| o.id.clone())
+                .unwrap_or_default(),
             None => String::new(),
         };
         let rl = match &st.red_line {
