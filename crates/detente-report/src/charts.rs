@@ -676,9 +676,10 @@ pub fn trajectories(chart: &TrajectoryChart) -> String {
             &format!("{}: {}", num(g.at, 2), g.label),
         );
     }
-    // Thin lines first, emphasised on top.
+    // The forecast first, thin actor lines on top (an actor that sits on the forecast shows as
+    // a coloured stripe inside the thick line instead of vanishing under it).
     let mut order: Vec<usize> = (0..t.series.len()).collect();
-    order.sort_by_key(|i| t.series[*i].emphasis);
+    order.sort_by_key(|i| !t.series[*i].emphasis);
     let mut colour_idx = vec![0usize; t.series.len()];
     let mut k = 0;
     for (i, s) in t.series.iter().enumerate() {
