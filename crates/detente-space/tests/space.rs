@@ -228,3 +228,44 @@ fn scenario_written_as_genius_reads_back_with_the_same_utilities() {
     }
     assert_eq!(back.parties[0].utility.reservation, 0.2);
 }
+
+#[test]
+fn flagship_scenario_gives_a_consistent_domain() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/ukraine-2025.toml");
+    let loaded = detente_scenario::load(&path);
+    assert!(loaded.is_valid(), "the flagship scenario should load");
+    let s = &loaded.scenario;
+    let d = Domain::from_scenario(s, &DiscretiseOptions::default()).unwrap();
+    d.validate().unwrap();
+    let names: Vec<&str> = d.parties.iter().map(|p| p.name.as_str()).collect();
+    let veto: Vec<&str> = s
+        .veto_players()
+        .iter()
+        .map(|&a| s.actors[a].id.as_str())
+        .collect();
+    assert_eq!(names, veto);
+    let expected: u64 = s
+        .issues
+        .iter()
+        .map(|i| match &i.kind {
+            IssueKind::Options { options, .. } => options.len() as u64,
+            IssueKind::Scale { anchors } => anchors.len() as u64,
+        })
+        .product();
+    assert_eq!(d.space.cardinality(), expected);
+    for p in &d.parties {
+        let w: f64 = p.utility.weights.iter().sum();
+        assert!(
+            (w - 1.0).abs() < 1e-9 || w == 0.0,
+            "{}: weights sum to {w}",
+            p.name
+        );
+        assert!(p
+            .utility
+            .values
+            .iter()
+            .flatten()
+            .all(|v| (0.0..=1.0).contains(v)));
+    }
+}
