@@ -27,7 +27,10 @@ def main():
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
-    scenario = load_genius_domain_from_folder(folder)
+    # ignore_reserved: every reference profile has reservation 0, which under NegMAS's raw reading
+    # of integer evaluators (offset + slope * x, not x - lowerbound) would put every AgentHp2
+    # outcome below the consumer's reservation and leave NegMAS an empty frontier.
+    scenario = load_genius_domain_from_folder(folder, ignore_reserved=True)
     ufuns = scenario.ufuns
     issues = scenario.outcome_space.issues
     frontier, _indices = pareto_frontier(ufuns, issues=issues)
