@@ -419,11 +419,48 @@ impl<'a> Doc<'a> {
 
     fn is_clause_break(&self, i: usize) -> bool {
         let g = self.gap(i);
-        g.contains(';')
-            || g.contains('—')
-            || g.contains(" – ")
-            || g.contains(" - ")
-            || CLAUSE_WORDS.contains(&self.tok(i))
+        if g.contains(';') {
+            return true;
+        }
+        if self.is_dash(i) {
+            // "Lavrov — speaking in Riyadh — insisted": a pair of dashes is a parenthesis
+            return !self.closes_dash_pair(i) && !self.opens_dash_pair(i);
+        }
+        self.is_clause_word(i)
+    }
+
+    /// Token `i` is a word that starts a new clause ("while", "although", "but" + subject).
+    fn is_clause_word(&self, i: usize) -> bool {
+        let t = self.tok(i);
+        if !CLAUSE_WORDS.contains(&t) {
+            return false;
+        }
+        // "He said … but would not …": a coordinated verb keeps the subject
+        if matches!(t, "but") {
+            let next = (i + 1 < self.tokens.len()).then(|| self.tok(i + 1));
+            return !next.is_some_and(|n| {
+                SUBJECT_SKIP.contains(&n) || SPEECH_VERBS.contains(&n) || SPEECH_ING.contains(&n)
+            });
+        }
+        true
+    }
+
+    fn is_dash(&self, i: usize) -> bool {
+        let g = self.gap(i);
+        g.contains('—') || g.contains(" – ") || g.contains(" - ")
+    }
+
+    /// A dash before token `i` that closes a dash opened at most 8 tokens earlier in the sentence.
+    fn closes_dash_pair(&self, i: usize) -> bool {
+        let s = self.tok_sentence[i];
+        (i.saturating_sub(8)..i).any(|k| k > 0 && self.tok_sentence[k] == s && self.is_dash(k))
+    }
+
+    /// A dash before token `i` closed by another dash at most 8 tokens later in the sentence.
+    fn opens_dash_pair(&self, i: usize) -> bool {
+        let s = self.tok_sentence[i];
+        (i + 1..(i + 9).min(self.tokens.len()))
+            .any(|k| self.tok_sentence[k] == s && self.is_dash(k))
     }
 
     fn range(&self, a: usize, b: usize) -> Range<usize> {
@@ -445,6 +482,18 @@ impl<'a> Doc<'a> {
         loop {
             if j < lo || self.tok_quote[j] != NONE {
                 return Subject::NotFound;
+            }
+            if self.is_dash(j + 1) && self.closes_dash_pair(j + 1) {
+                // skip "— speaking in Riyadh —" back to the word before the opening dash
+                let mut k = j;
+                while k > lo && !self.is_dash(k) {
+                    k -= 1;
+                }
+                if k == 0 || k <= lo {
+                    return Subject::NotFound;
+                }
+                j = k - 1;
+                continue;
             }
             if self.gap(j + 1).contains(',') {
                 // An appositive or a subject set off by commas: "X, an aide to Y, said".
@@ -473,9 +522,16 @@ impl<'a> Doc<'a> {
             }
             let t = self.tok(j);
             if is_pronoun(t) {
+                // "He told President Zelenskyy …": he is not Zelenskyy
+                let object = self
+                    .mentions_in(verb + 1, (verb + 4).min(self.tokens.len()))
+                    .first()
+                    .map(|m| &m.who);
                 return match self.resolve_pronoun(self.tokens[j].start) {
-                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
-                    None => Subject::Anonymous(self.range(j, j)),
+                    Some(m) if Some(&m.who) != object => {
+                        Subject::Actor(m.who.clone(), self.range(j, j))
+                    }
+                    _ => Subject::Anonymous(self.range(j, j)),
                 };
             }
             if matches!(t, "who" | "which") && j > lo && self.gap(j).contains(',') {
@@ -648,11 +704,7 @@ impl<'a> Doc<'a> {
             {
                 return k;
             }
-            if k < self.tokens.len()
-                && CLAUSE_WORDS.contains(&self.tok(k))
-                && self.tok_quote[k] == NONE
-                && k < before
-            {
+            if k < before && self.tok_quote[k] == NONE && self.is_clause_word(k) {
                 return k;
             }
             k -= 1;

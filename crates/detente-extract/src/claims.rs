@@ -101,6 +101,11 @@ const NAME_BEFORE: &[&str] = &[
     "Flight",
 ];
 
+/// A month name, in any case (headlines and datelines are often in capitals).
+fn is_month(s: &str) -> bool {
+    MONTHS.iter().any(|m| m.eq_ignore_ascii_case(s))
+}
+
 fn scale(s: &str) -> Option<f64> {
     SCALES.iter().find(|(w, _)| *w == s).map(|(_, v)| *v)
 }
@@ -267,10 +272,10 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
             if is_year {
                 // Month [day,] year / Month of year
                 let mut s0 = i;
-                if i >= 1 && MONTHS.contains(&doc.tok(i - 1)) {
+                if i >= 1 && is_month(doc.tok(i - 1)) {
                     s0 = i - 1;
                 } else if i >= 2
-                    && MONTHS.contains(&doc.tok(i - 2))
+                    && is_month(doc.tok(i - 2))
                     && (doc.tok(i - 1) == "of"
                         || (doc.tokens[i - 1].num && doc.tok(i - 1).len() <= 2))
                 {
@@ -296,7 +301,7 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 continue;
             }
             // a day of the month ("February 24") is part of a date, not a count
-            if prev_word.is_some_and(|p| MONTHS.contains(&p)) && clean.len() <= 2 {
+            if prev_word.is_some_and(is_month) && clean.len() <= 2 {
                 i += 1;
                 continue;
             }

@@ -141,6 +141,9 @@ struct Scores {
     claimant_right: usize,
     scare_right: usize,
     matched_quotes: usize,
+    /// quotes given a speaker, and how many of those speakers are right
+    named: usize,
+    named_right: usize,
 }
 
 fn run(dir: &str) -> (Vec<Gold>, Extraction, Scores) {
@@ -157,6 +160,8 @@ fn run(dir: &str) -> (Vec<Gold>, Extraction, Scores) {
         claimant_right: 0,
         scare_right: 0,
         matched_quotes: 0,
+        named: 0,
+        named_right: 0,
     };
     for (g, d) in gold.iter().zip(&ex.documents) {
         s.quotes.gold += g.quotes.len();
@@ -174,6 +179,12 @@ fn run(dir: &str) -> (Vec<Gold>, Extraction, Scores) {
                     s.matched_quotes += 1;
                     if *scare == q.scare_quote {
                         s.scare_right += 1;
+                    }
+                    if q.speaker.is_some() {
+                        s.named += 1;
+                        if *sp == q.speaker {
+                            s.named_right += 1;
+                        }
                     }
                     if *sp == q.speaker {
                         s.speaker.correct += 1;
@@ -242,6 +253,13 @@ fn run(dir: &str) -> (Vec<Gold>, Extraction, Scores) {
         s.claims.correct,
         s.scare_right,
         s.matched_quotes
+    );
+    println!(
+        "{dir}: speakers named {}, right {} (precision of named speakers {:.3}); no speaker where the gold has one: {}",
+        s.named,
+        s.named_right,
+        if s.named == 0 { 1.0 } else { s.named_right as f64 / s.named as f64 },
+        s.speaker.gold - s.speaker.correct - (s.named - s.named_right),
     );
     (gold, ex, s)
 }
