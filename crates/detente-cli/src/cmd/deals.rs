@@ -2,10 +2,11 @@
 //! agreement, Pareto frontier, bargaining solutions, top packages, blockers and the smallest
 //! red-line relaxations. See docs/deals.md.
 
-use crate::common::{load_scenario, print_json, table, CliError, CmdResult, Format};
+use crate::common::{load_scenario, table, CliError, CmdResult, Format};
 use detente_deals::{analyse, Analysis, Criterion, DealOptions, Package};
 use detente_space::{DiscretiseOptions, Domain, SpaceError};
 use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -250,20 +251,42 @@ pub fn run(args: Args) -> CmdResult {
                 e["summary"] = json!(verdict_words(&domain, &a, x));
                 v["explain"] = e;
             }
-            print_json(&v)
+            let text = serde_json::to_string_pretty(&v)
+                .map_err(|e| CliError::failure(format!("cannot serialise output: {e}")))?;
+            emit(&(text + "\n"))
         }
-        Format::Csv => print_csv(&domain, &a),
+        Format::Csv => {
+            let mut out = String::new();
+            print_csv(&mut out, &domain, &a);
+            emit(&out)
+        }
         Format::Table => {
-            print_table(&domain, &a, args.pareto_rows);
+            let mut out = String::new();
+            print_table(&mut out, &domain, &a, args.pareto_rows);
             if let Some(x) = &verdict {
-                println!(
+                let _ = writeln!(
+                    out,
                     "\nThe package you asked about\n{}\n{}",
                     words(&domain, &x.package),
                     verdict_words(&domain, &a, x)
                 );
             }
-            Ok(())
+            emit(&out)
         }
+    }
+}
+
+/// Write to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> CmdResult {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
     }
 }
 
@@ -446,16 +469,17 @@ fn utility_cells(p: &Package) -> Vec<String> {
     p.utilities.iter().map(|u| format!("{u:.4}")).collect()
 }
 
-fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
-    println!(
+fn print_table(out: &mut String, d: &Domain, a: &Analysis, pareto_rows: usize) {
+    let _ = writeln!(
+        out,
         "Deal space: {} — {} parties ({}), {} issues",
         d.name,
         a.parties.len(),
         a.parties.join(", "),
         d.space.issues.len()
     );
-    println!("Packages: {}", thousands(a.outcomes));
-    println!(
+    let _ = writeln!(out, "Packages: {}", thousands(a.outcomes));
+    let _ = writeln!(out,
         "Zone of possible agreement (no red line crossed, every party at or above its reservation value): {} package(s) ({})",
         thousands(a.acceptable),
         pct(a.acceptable, a.outcomes)
@@ -463,12 +487,13 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
     if a.acceptable > 0 {
         let (forced, excluded) = zone_facts(d, a);
         if !forced.is_empty() {
-            println!("Every package in the zone has: {}", forced.join("; "));
+            let _ = writeln!(out, "Every package in the zone has: {}", forced.join("; "));
         }
         if !excluded.is_empty() {
-            println!("No package in the zone has: {}", excluded.join("; "));
+            let _ = writeln!(out, "No package in the zone has: {}", excluded.join("; "));
         }
-        println!(
+        let _ = writeln!(
+            out,
             "Pareto frontier: {} distinct utility vector(s)",
             thousands(a.pareto.len() as u64)
         );
@@ -479,11 +504,12 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
         .zip(&a.disagreement)
         .map(|(n, x)| format!("{n} {x:.4}"))
         .collect();
-    println!(
+    let _ = writeln!(
+        out,
         "Disagreement point (reservation or worst package): {}",
         d_words.join(", ")
     );
-    println!();
+    let _ = writeln!(out);
 
     if a.acceptable > 0 {
         let mut t = table();
@@ -509,8 +535,8 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
                 t.add_row(row);
             }
         }
-        println!("Bargaining solutions on the Pareto frontier");
-        println!("{t}\n");
+        let _ = writeln!(out, "Bargaining solutions on the Pareto frontier");
+        let _ = writeln!(out, "{t}\n");
 
         let mut t = table();
         let mut header = vec!["#".to_string()];
@@ -523,12 +549,13 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
             row.push(words_vs(d, p, a.nash.as_ref().map(|n| ("Nash", n))));
             t.add_row(row);
         }
-        println!(
+        let _ = writeln!(
+            out,
             "Pareto frontier ({} shown of {}; --format json lists all)",
             a.pareto.len().min(pareto_rows),
             a.pareto.len()
         );
-        println!("{t}\n");
+        let _ = writeln!(out, "{t}\n");
 
         if !a.top.is_empty() {
             let mut t = table();
@@ -546,51 +573,53 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
                 ));
                 t.add_row(row);
             }
-            println!(
+            let _ = writeln!(
+                out,
                 "Top {} acceptable packages by {}",
                 a.top.len(),
                 a.by.as_str()
             );
-            println!("{t}\n");
+            let _ = writeln!(out, "{t}\n");
         }
     } else {
-        println!(
+        let _ = writeln!(out,
             "No package is acceptable to all of {}. {} package(s) meet every reservation value; red lines exclude the rest.",
             list_and(&a.parties),
             thousands(a.reservation_ok)
         );
-        println!();
+        let _ = writeln!(out);
     }
 
     if !a.blockers.is_empty() {
-        println!("Blockers");
+        let _ = writeln!(out, "Blockers");
         for b in &a.blockers {
-            println!("- {}", blocker_sentence(d, a, b));
+            let _ = writeln!(out, "- {}", blocker_sentence(d, a, b));
         }
-        println!();
+        let _ = writeln!(out);
     }
     if a.acceptable == 0 {
         if a.relaxations.is_empty() {
             if a.reservation_ok == 0 {
-                println!("No relaxation of red lines alone can open the zone: no package meets every party's reservation value.");
+                let _ = writeln!(out, "No relaxation of red lines alone can open the zone: no package meets every party's reservation value.");
             }
         } else {
-            println!("Smallest red-line relaxations that would open the zone (fewest actors, then least distance)");
+            let _ = writeln!(out, "Smallest red-line relaxations that would open the zone (fewest actors, then least distance)");
             for (k, r) in a.relaxations.iter().enumerate() {
-                println!("{}. {}", k + 1, relaxation_sentence(d, a, r));
+                let _ = writeln!(out, "{}. {}", k + 1, relaxation_sentence(d, a, r));
                 let u: Vec<String> = a
                     .parties
                     .iter()
                     .zip(&r.example.utilities)
                     .map(|(n, u)| format!("{n} {u:.3}"))
                     .collect();
-                println!(
+                let _ = writeln!(
+                    out,
                     "   e.g. ({}) {}",
                     u.join(", "),
                     words(d, &r.example).replace('\n', "; ")
                 );
             }
-            println!();
+            let _ = writeln!(out);
         }
     }
     if !a.top_rejected.is_empty() && (a.acceptable == 0 || !a.blockers.is_empty()) {
@@ -629,11 +658,12 @@ fn print_table(d: &Domain, a: &Analysis, pareto_rows: usize) {
             row.push(why.join("\n"));
             t.add_row(row);
         }
-        println!(
+        let _ = writeln!(
+            out,
             "Best packages outside the zone by {}, and what rejects them",
             a.by.as_str()
         );
-        println!("{t}");
+        let _ = writeln!(out, "{t}");
     }
 }
 
@@ -771,11 +801,12 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn print_csv(d: &Domain, a: &Analysis) -> CmdResult {
+fn print_csv(out: &mut String, d: &Domain, a: &Analysis) {
     let mut header = vec!["kind".to_string(), "rank".to_string()];
     header.extend(a.parties.iter().map(|p| format!("u_{p}")));
     header.extend(d.space.issues.iter().map(|i| i.name.clone()));
-    println!(
+    let _ = writeln!(
+        out,
         "{}",
         header
             .iter()
@@ -783,7 +814,7 @@ fn print_csv(d: &Domain, a: &Analysis) -> CmdResult {
             .collect::<Vec<_>>()
             .join(",")
     );
-    let row = |kind: &str, rank: usize, p: &Package| {
+    let mut row = |kind: &str, rank: usize, p: &Package| {
         let mut cells = vec![kind.to_string(), rank.to_string()];
         cells.extend(p.utilities.iter().map(|u| u.to_string()));
         cells.extend(
@@ -792,7 +823,8 @@ fn print_csv(d: &Domain, a: &Analysis) -> CmdResult {
                 .enumerate()
                 .map(|(i, &v)| label(d, i, v).to_string()),
         );
-        println!(
+        let _ = writeln!(
+            out,
             "{}",
             cells
                 .iter()
@@ -817,5 +849,4 @@ fn print_csv(d: &Domain, a: &Analysis) -> CmdResult {
     for (k, s) in a.top.iter().enumerate() {
         row("top", k + 1, &s.package);
     }
-    Ok(())
 }
