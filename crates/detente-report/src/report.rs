@@ -1433,3 +1433,30 @@ fn sources_section(s: &Scenario, b: &mut Vec<Block>) {
     }
     b.push(Block::Table(t));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render;
+
+    #[test]
+    fn an_empty_scenario_gives_a_report_that_says_what_is_missing() {
+        let doc = build(&Scenario::default(), &ReportOptions::default());
+        let html = render::html(&doc);
+        assert!(html.contains("Untitled scenario"));
+        assert!(html.contains("No scale issue to forecast."));
+        assert!(html.contains("The deal space could not be built"));
+        let (md, files) = render::markdown(&doc, "x_files");
+        assert!(md.contains("No scale issue to forecast."));
+        assert_eq!(files.len(), 1, "only the (empty) heat map");
+    }
+
+    #[test]
+    fn thousands_and_percentages() {
+        assert_eq!(thousands(18_895_680), "18,895,680");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(pct(1, 10_000), "<0.1%");
+        assert_eq!(pct(1, 3), "33.3%");
+        assert_eq!(pct(1, 0), "–");
+    }
+}
