@@ -32,6 +32,31 @@
 //! sort-and-sweep; more: sort-filter-skyline; chunk frontiers are merged. All merges are exact
 //! with index tie-breaks, so results do not depend on the thread count.
 //!
+//! # Example
+//! ```
+//! use detente_deals::{analyse, DealOptions};
+//! use detente_space::{Domain, LinearAdditive, OutcomeSpace, Party, SpaceIssue};
+//!
+//! let space = OutcomeSpace::new(vec![
+//!     SpaceIssue::new("price", ["low", "mid", "high"]),
+//!     SpaceIssue::new("delivery", ["fast", "slow"]),
+//! ]);
+//! let buyer = LinearAdditive::new(vec![0.7, 0.3], vec![vec![1.0, 0.5, 0.0], vec![1.0, 0.0]]);
+//! let mut seller = LinearAdditive::new(vec![0.6, 0.4], vec![vec![0.0, 0.5, 1.0], vec![0.0, 1.0]]);
+//! seller.rejected = vec![vec![true, false, false], vec![false, false]]; // red line: no low price
+//! let domain = Domain {
+//!     name: "example".into(),
+//!     space,
+//!     parties: vec![Party { name: "buyer".into(), utility: buyer }, Party { name: "seller".into(), utility: seller }],
+//! };
+//! let a = analyse(&domain, &DealOptions::default()).unwrap();
+//! assert_eq!(a.outcomes, 6);
+//! assert_eq!(a.acceptable, 4); // the seller rejects both low-price packages
+//! let nash = a.nash.unwrap();
+//! // Nash: max (0.35 - 0) * (0.7 - 0) over the zone
+//! assert_eq!(domain.space.describe(&nash.outcome), "price: mid; delivery: slow");
+//! ```
+//!
 //! Utilities are compared on a 2^-40 grid (≈ 9e-13), so packages whose utilities differ only by
 //! floating-point rounding count as equal; reported utilities are exact.
 
