@@ -523,9 +523,22 @@ impl<'a> Doc<'a> {
             let t = self.tok(j);
             if is_pronoun(t) {
                 // "He told President Zelenskyy …": he is not Zelenskyy
+                let takes_person = matches!(
+                    self.tok(verb),
+                    "told"
+                        | "tells"
+                        | "asked"
+                        | "asks"
+                        | "urged"
+                        | "warned"
+                        | "assured"
+                        | "informed"
+                        | "called"
+                );
                 let object = self
-                    .mentions_in(verb + 1, (verb + 4).min(self.tokens.len()))
+                    .mentions_in(verb + 1, (verb + 3).min(self.tokens.len()))
                     .first()
+                    .filter(|m| takes_person && self.tok_sentence[m.t0] == self.tok_sentence[verb])
                     .map(|m| &m.who);
                 return match self.resolve_pronoun(self.tokens[j].start) {
                     Some(m) if Some(&m.who) != object => {
@@ -764,15 +777,22 @@ impl<'a> Doc<'a> {
         {
             return Subject::NotFound;
         }
+        let mut limit = 16;
         if self.tok_sentence[a] != qs {
-            // the quotation ended its sentence ("…peace.” Her …")
-            let inner = &self.text[q.inner.clone()];
-            if inner.ends_with(['.', '!', '?']) {
+            let inner = &self.text[q.inner.clone()].trim_end();
+            let next = self.tok_sentence[a] as usize;
+            let same_para = self.para_of_sentence[next] == self.para_of_sentence[qs as usize];
+            if inner.ends_with(['!', '?']) && same_para {
+                // "“Why?” Trump asked." — the segmenter ended the sentence at ?”; the
+                // attribution must then follow at once
+                limit = 5;
+            } else if inner.ends_with(['.', '!', '?']) {
+                // the quotation ended its sentence ("…peace.” Her …")
                 return Subject::NotFound;
             }
         }
         let sent = self.tok_sentence[a] as usize;
-        let mut b = self.sent_tok[sent].end.min(a + 16);
+        let mut b = self.sent_tok[sent].end.min(a + limit);
         for k in a..b {
             if self.tok_quote[k] != NONE || (k > a && self.is_clause_break(k)) {
                 b = k;
