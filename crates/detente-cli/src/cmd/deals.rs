@@ -231,6 +231,13 @@ pub fn run(args: Args) -> CmdResult {
         }
         None => None,
     };
+    let card = domain.space.cardinality();
+    if card > 1_000_000_000 && card <= opts.max_outcomes {
+        eprintln!(
+            "note: {} packages to stream; expect roughly a minute per 10^9 per core (a larger --step makes fewer)",
+            thousands(card)
+        );
+    }
     let a = analyse(&domain, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
     match args.format {
         Format::Json => {
