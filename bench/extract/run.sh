@@ -34,7 +34,7 @@ PIN=""
 if command -v taskset >/dev/null; then PIN="taskset -c 0"; fi
 echo "== CLI, $N files, ${PIN:-unpinned}"
 for fmt in json toml; do
-  /usr/bin/time -f "%e %U %S" -o "$TMP/time" $PIN ./target/release/detente extract --format "$fmt" "$TMP"/a*.txt -o "$TMP/out.$fmt"
+  /usr/bin/time -f "%e %U %S" -o "$TMP/time" $PIN ./target/release/detente extract --jobs 1 --format "$fmt" "$TMP"/a*.txt -o "$TMP/out.$fmt"
   read -r wall user sys < "$TMP/time"
   python3 -c "
 n=$N; wall=$wall; cpu=$user+$sys

@@ -277,3 +277,19 @@ anchors = [{ at = 0, label = "all returned" }, { at = 100, label = "all ceded" }
     assert!(toml.contains("issue = \"land\""));
     detente().arg("check").arg(&out).assert().success();
 }
+
+#[test]
+fn same_output_whatever_the_number_of_threads() {
+    let run = |jobs: &str| {
+        let out = detente()
+            .args(["extract", "--format", "json", "--jobs", jobs])
+            .args(seeds())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("0"));
+}

@@ -240,10 +240,25 @@ impl Extractor {
         &self.issues
     }
 
-    /// Extract findings from documents given as (path, text).
+    /// Extract findings from documents given as (path, text), in this thread.
     pub fn extract<P: AsRef<str>, T: AsRef<str>>(&self, docs: &[(P, T)]) -> Extraction {
         let partials: Vec<Partial> = docs
             .iter()
+            .map(|(p, t)| self.document(p.as_ref(), t.as_ref()))
+            .collect();
+        self.assemble(partials)
+    }
+
+    /// [`Extractor::extract`] with the documents analysed in parallel (rayon's global pool).
+    /// Each document is analysed on its own and the corpus is assembled in document order,
+    /// so the result is identical to `extract` whatever the number of threads.
+    pub fn extract_parallel<P: AsRef<str> + Sync, T: AsRef<str> + Sync>(
+        &self,
+        docs: &[(P, T)],
+    ) -> Extraction {
+        use rayon::prelude::*;
+        let partials: Vec<Partial> = docs
+            .par_iter()
             .map(|(p, t)| self.document(p.as_ref(), t.as_ref()))
             .collect();
         self.assemble(partials)

@@ -35,6 +35,9 @@ pub struct Args {
     /// Write to this file instead of stdout (source paths in the draft are made relative to it)
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Threads for analysing articles (0 = one per core); the output is the same for any number
+    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -59,7 +62,15 @@ pub fn run(args: Args) -> CmdResult {
             .map_err(|e| CliError::bad_input(e.to_string()))?;
         docs.push((p.display().to_string(), text));
     }
-    let extraction = extractor.extract(&docs);
+    let extraction = if args.jobs == 1 || docs.len() < 2 {
+        extractor.extract(&docs)
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs)
+            .build()
+            .map_err(|e| CliError::failure(format!("cannot start {} threads: {e}", args.jobs)))?;
+        pool.install(|| extractor.extract_parallel(&docs))
+    };
     match args.format {
         ExtractFormat::Json => write_output(args.output.as_deref(), |w| {
             serde_json::to_writer_pretty(&mut *w, &extraction).map_err(std::io::Error::other)?;
