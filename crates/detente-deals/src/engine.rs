@@ -641,9 +641,16 @@ macro_rules! dispatch {
 }
 
 /// The main pass: every package, in parallel chunks.
-pub(crate) fn run(ctx: &Ctx, cardinality: u64, chunk_size: u64) -> Partial {
+pub(crate) fn run(
+    ctx: &Ctx,
+    cardinality: u64,
+    chunk_size: u64,
+    progress: &Progress<'_>,
+) -> Partial {
     let chunk_size = chunk_size.max(1);
     let n_chunks = cardinality.div_ceil(chunk_size);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
     (0..n_chunks)
         .into_par_iter()
         .map_init(
@@ -654,12 +661,27 @@ pub(crate) fn run(ctx: &Ctx, cardinality: u64, chunk_size: u64) -> Partial {
                 seen: Dedup::new(),
             },
             |s, c| {
+                use std::sync::atomic::Ordering::Relaxed;
+                if cancelled.load(Relaxed) {
+                    return Partial::new(ctx.p);
+                }
                 let range = c * chunk_size..((c + 1) * chunk_size).min(cardinality);
-                dispatch!(ctx.p, chunk, ctx, range, s)
+                let n = range.end - range.start;
+                let part = dispatch!(ctx.p, chunk, ctx, range, s);
+                if let Some(f) = progress {
+                    let d = done.fetch_add(n, Relaxed) + n;
+                    if !f(d, cardinality) {
+                        cancelled.store(true, Relaxed);
+                    }
+                }
+                part
             },
         )
         .reduce(|| Partial::new(ctx.p), |a, b| a.merge(b, ctx))
 }
+
+/// Progress callback: `(packages done, total) -> keep going?`.
+pub(crate) type Progress<'a> = Option<&'a (dyn Fn(u64, u64) -> bool + Sync)>;
 
 /// The second pass (only when the zone is empty): how many packages each relaxation opens.
 pub(crate) fn opened(

@@ -407,6 +407,17 @@ fn package(domain: &Domain, index: u64) -> Package {
 
 /// Analyse the deal space of a domain. See the crate docs for the definitions.
 pub fn analyse(domain: &Domain, opts: &DealOptions) -> Result<Analysis, DealError> {
+    analyse_with_progress(domain, opts, None)
+}
+
+/// [`analyse`] with a progress callback, called from worker threads after each chunk of the
+/// main pass with `(packages done, total)`; returning `false` cancels the analysis, which then
+/// returns `Err` ("cancelled"). Results do not depend on the callback.
+pub fn analyse_with_progress(
+    domain: &Domain,
+    opts: &DealOptions,
+    progress: Option<&(dyn Fn(u64, u64) -> bool + Sync)>,
+) -> Result<Analysis, DealError> {
     domain.validate().map_err(DealError)?;
     let p = domain.parties.len();
     if p == 0 {
@@ -443,7 +454,18 @@ pub fn analyse(domain: &Domain, opts: &DealOptions) -> Result<Analysis, DealErro
         opts.relaxations * 4 + 16
     };
     let ctx = engine::context(domain, d.clone(), opts.by, opts.top, pool);
-    let mut part = engine::run(&ctx, card, opts.chunk_size);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
+    let wrapped = |d: u64, t: u64| {
+        let go = progress.is_none_or(|f| f(d, t));
+        if !go {
+            cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        go
+    };
+    let mut part = engine::run(&ctx, card, opts.chunk_size, &Some(&wrapped));
+    if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(DealError("cancelled".into()));
+    }
 
     // Frontier with exact utilities, sorted.
     let mut pareto: Vec<Package> = part

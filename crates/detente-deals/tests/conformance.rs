@@ -72,3 +72,28 @@ fn england_zimbabwe_matches_the_readme() {
     close(&a.kalai_smorodinsky, &[0.822286, 0.786570]);
     close(&a.max_welfare, &[0.910916, 0.733218]);
 }
+
+#[test]
+fn progress_reaches_the_total_and_false_cancels() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let d = Domain::from_genius(&reference("Travel")).unwrap();
+    let opts = DealOptions {
+        chunk_size: 4096,
+        ..DealOptions::default()
+    };
+    let last = AtomicU64::new(0);
+    let a = detente_deals::analyse_with_progress(
+        &d,
+        &opts,
+        Some(&|done, total| {
+            assert_eq!(total, 188_160);
+            last.fetch_max(done, Ordering::Relaxed);
+            true
+        }),
+    )
+    .unwrap();
+    assert_eq!(last.load(Ordering::Relaxed), 188_160);
+    assert_eq!(a, analyse(&d, &opts).unwrap());
+    let err = detente_deals::analyse_with_progress(&d, &opts, Some(&|_, _| false)).unwrap_err();
+    assert_eq!(err.0, "cancelled");
+}

@@ -3,7 +3,7 @@
 //! red-line relaxations. See docs/deals.md.
 
 use crate::common::{load_scenario, table, CliError, CmdResult, Format};
-use detente_deals::{analyse, Analysis, Criterion, DealOptions, Package};
+use detente_deals::{Analysis, Criterion, DealOptions, Package};
 use detente_space::{DiscretiseOptions, Domain, SpaceError};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -238,7 +238,33 @@ pub fn run(args: Args) -> CmdResult {
             thousands(card)
         );
     }
-    let a = analyse(&domain, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    // A progress bar only for long runs and only when stderr is a terminal.
+    let bar =
+        (card >= 20_000_000 && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+            let b = indicatif::ProgressBar::new(card);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} packages ({eta} left)",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+    let tick = |done: u64, _total: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+        true
+    };
+    let a = detente_deals::analyse_with_progress(
+        &domain,
+        &opts,
+        bar.as_ref()
+            .map(|_| &tick as &(dyn Fn(u64, u64) -> bool + Sync)),
+    )
+    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     match args.format {
         Format::Json => {
             let mut v = to_json(&domain, &a);
