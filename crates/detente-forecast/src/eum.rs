@@ -458,17 +458,23 @@ impl Eum {
             self.expected(&x, s, mu, range, None, &mut work, Pass::First);
             // Security and risk exponents.
             let mut sec = vec![0.0; n];
-            for i in 0..n {
-                let mut acc = 0.0;
-                for j in 0..n {
-                    if i != j {
-                        acc += match o.security {
-                            SecuritySource::ChallengesAgainst => work.e1[j * n + i],
-                            SecuritySource::ChallengesBy => work.e1[i * n + j],
-                        };
+            match o.security {
+                // Σ_j E_j(challenge i), accumulated row by row (same order of additions per i).
+                SecuritySource::ChallengesAgainst => {
+                    for j in 0..n {
+                        let row = &work.e1[j * n..(j + 1) * n];
+                        for i in 0..n {
+                            if i != j {
+                                sec[i] += row[i];
+                            }
+                        }
                     }
                 }
-                sec[i] = acc;
+                SecuritySource::ChallengesBy => {
+                    for i in 0..n {
+                        sec[i] = (0..n).filter(|&j| j != i).map(|j| work.e1[i * n + j]).sum();
+                    }
+                }
             }
             let (smin, smax) = sec
                 .iter()
@@ -490,26 +496,12 @@ impl Eum {
             self.expected(&x, s, mu, range, Some(&r), &mut work, Pass::Second);
             // Offers and classification.
             let mut pairs = Vec::new();
-            for v in offers.iter_mut() {
-                *v = None;
-            }
-            for i in 0..n {
+            // Each actor's accepted offer depends only on its own row: rows in parallel for
+            // large issues (deterministic: every row is computed the same way).
+            let choose = |i: usize| -> Option<Offer> {
+                let mut best: Option<Offer> = None;
                 for j in 0..n {
-                    if i == j {
-                        continue;
-                    }
-                    if x[i] == x[j] {
-                        if trace && i < j {
-                            let (a, b) = (d.actor[i], d.actor[j]);
-                            pairs.push(PairOutcome {
-                                a,
-                                b,
-                                kind: Interaction::StatusQuo,
-                                winner: None,
-                                eu_ab: 0.0,
-                                eu_ba: 0.0,
-                            });
-                        }
+                    if i == j || x[i] == x[j] {
                         continue;
                     }
                     // Values as i perceives them when weighing j's offer.
@@ -520,14 +512,38 @@ impl Eum {
                     if let Some(off) = offer_to(own, other, x[i], x[j])
                         .filter(|o| self.options.compel || o.kind != Interaction::Compel)
                     {
-                        offers[i] = Some(match offers[i] {
+                        best = Some(match best {
                             None => off,
                             Some(prev) => self.better(prev, off, x[i]),
                         });
                     }
-                    if trace && i < j {
-                        let (a, b) = (work.e[i * n + j], work.e[j * n + i]);
-                        let (kind, winner) = classify(a, b);
+                }
+                best
+            };
+            if n >= PAR_MIN_ACTORS {
+                use rayon::prelude::*;
+                offers
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, v)| *v = choose(i));
+            } else {
+                for (i, v) in offers.iter_mut().enumerate() {
+                    *v = choose(i);
+                }
+            }
+            if trace {
+                for i in 0..n {
+                    for j in (i + 1)..n {
+                        let (a, b) = if x[i] == x[j] {
+                            (0.0, 0.0)
+                        } else {
+                            (work.e[i * n + j], work.e[j * n + i])
+                        };
+                        let (kind, winner) = if x[i] == x[j] {
+                            (Interaction::StatusQuo, None)
+                        } else {
+                            classify(a, b)
+                        };
                         pairs.push(PairOutcome {
                             a: d.actor[i],
                             b: d.actor[j],
