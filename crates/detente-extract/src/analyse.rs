@@ -33,40 +33,46 @@ pub struct Mention {
     pub in_quote: bool,
 }
 
-/// Alias lookup built from a gazetteer: first token → (remaining tokens, entry index), longest
-/// first.
-pub struct AliasIndex {
-    map: FastMap<String, Vec<(Vec<String>, usize)>>,
-    pub demonyms: FastMap<String, usize>,
+/// One alias: the words after the first, which words are possessive ("Ukraine’s foreign
+/// minister"), and the gazetteer entry.
+struct AliasTail {
+    rest: Vec<String>,
+    possessive: Vec<bool>,
+    entry: usize,
 }
 
-fn token_strings(s: &str) -> Vec<String> {
-    crate::text::tokenize(s)
-        .iter()
-        .map(|t| t.text(s).to_string())
-        .collect()
+/// Alias lookup built from a gazetteer: first token → aliases starting with it, longest first.
+pub struct AliasIndex {
+    map: FastMap<String, Vec<AliasTail>>,
+    pub demonyms: FastMap<String, usize>,
 }
 
 impl AliasIndex {
     pub fn new(g: &Gazetteer) -> AliasIndex {
-        let mut map: FastMap<String, Vec<(Vec<String>, usize)>> = FastMap::default();
+        let mut map: FastMap<String, Vec<AliasTail>> = FastMap::default();
         let mut demonyms = FastMap::default();
         for (i, e) in g.entries.iter().enumerate() {
             let names = std::iter::once(&e.name)
                 .chain(e.aliases.iter())
                 .chain(e.roles.iter());
             for n in names {
-                let mut toks = token_strings(n);
+                let tokens = crate::text::tokenize(n);
+                let mut toks: Vec<String> = tokens.iter().map(|t| t.text(n).to_string()).collect();
                 if toks.is_empty() {
                     continue;
                 }
                 if toks[0] == "The" {
                     toks[0] = "the".into();
                 }
+                let possessive: Vec<bool> = tokens.iter().map(|t| t.possessive).collect();
                 let first = toks.remove(0);
                 let v = map.entry(first).or_default();
-                if !v.iter().any(|(t, j)| *t == toks && *j == i) {
-                    v.push((toks, i));
+                if !v.iter().any(|a| a.rest == toks && a.entry == i) {
+                    v.push(AliasTail {
+                        rest: toks,
+                        possessive,
+                        entry: i,
+                    });
                 }
             }
             for d in &e.demonyms {
@@ -74,7 +80,7 @@ impl AliasIndex {
             }
         }
         for v in map.values_mut() {
-            v.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+            v.sort_by_key(|x| std::cmp::Reverse(x.rest.len()));
         }
         AliasIndex { map, demonyms }
     }
@@ -191,18 +197,24 @@ impl<'a> Doc<'a> {
             let key = if t == "The" { "the" } else { t };
             let mut matched = None;
             if let Some(cands) = idx.map.get(key) {
-                for (rest, e) in cands {
-                    if i + rest.len() >= n {
+                for a in cands {
+                    if i + a.rest.len() >= n {
                         continue;
                     }
-                    let ok = rest.iter().enumerate().all(|(k, r)| {
+                    let ok = a.rest.iter().enumerate().all(|(k, r)| {
                         let j = i + 1 + k;
+                        let poss = self.tokens[j - 1].possessive;
+                        let gap = self.gap(j);
                         self.tok(j) == r
-                            && !self.tokens[j - 1].possessive
-                            && self.gap(j).chars().all(|c| c == ' ')
+                            && poss == a.possessive[k]
+                            && if poss {
+                                matches!(gap, "’s " | "'s ")
+                            } else {
+                                gap.chars().all(|c| c == ' ')
+                            }
                     });
                     if ok {
-                        matched = Some((rest.len() + 1, *e));
+                        matched = Some((a.rest.len() + 1, a.entry));
                         break;
                     }
                 }

@@ -114,3 +114,17 @@ fn scare_quotes_are_marked_not_attributed() {
     assert!(q[0].scare_quote && q[0].speaker.is_none());
     assert!(!q[1].scare_quote && q[1].speaker.as_deref() == Some("Donald Trump"));
 }
+
+#[test]
+fn possessive_roles_from_the_gazetteer() {
+    assert_eq!(
+        speakers("Russia's foreign minister said the offer was “unserious.”"),
+        vec![s("Sergei Lavrov")]
+    );
+    assert_eq!(
+        speakers("“No,” Turkey’s foreign minister told reporters."),
+        vec![s("Hakan Fidan")]
+    );
+    // a possessive that is not part of a role is still just a possessive
+    assert_eq!(speakers("Russia’s envoy said it was “fine.”"), vec![None]);
+}
