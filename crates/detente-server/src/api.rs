@@ -117,10 +117,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, m),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
-            StoreError::Db(e) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("database error: {e}"),
-            ),
+            e @ (StoreError::Db(_) | StoreError::Commit(_)) => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+            }
         }
     }
 }

@@ -119,6 +119,8 @@ pub struct Run {
 pub enum StoreError {
     NotFound(String),
     Conflict(String),
+    /// The transaction holding this write failed to commit.
+    Commit(String),
     Db(rusqlite::Error),
 }
 
@@ -126,6 +128,7 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::NotFound(m) | StoreError::Conflict(m) => f.write_str(m),
+            StoreError::Commit(m) => write!(f, "database commit failed: {m}"),
             StoreError::Db(e) => write!(f, "database error: {e}"),
         }
     }
@@ -142,7 +145,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// The store. One connection behind a mutex: SQLite serialises writers anyway, and every
 /// statement here takes well under a millisecond apart from the commit's fsync.
 pub struct Store {
+    /// The writer connection. Whoever holds it commits every write queued in `pending` in one
+    /// transaction (group commit), so concurrent writers share one fsync.
     conn: Mutex<Connection>,
+    pending: Mutex<Vec<Job>>,
     /// Read-only connections for queries (WAL lets them read while the writer commits); empty
     /// for in-memory stores, which then read through the writer connection.
     readers: Vec<Mutex<Connection>>,
@@ -231,6 +237,7 @@ impl Store {
         Ok((
             Store {
                 conn: Mutex::new(conn),
+                pending: Mutex::new(Vec::new()),
                 readers: Vec::new(),
                 next_reader: Default::default(),
             },
@@ -272,18 +279,72 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Run `f` in the writer's transaction and return its result once that transaction is
+    /// committed (durable). Group commit: the job is queued; the caller that gets the writer
+    /// connection runs every queued job, each in its own savepoint (a failing job is rolled
+    /// back alone and gets its error), commits once, and hands each job its result before
+    /// releasing the connection.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (tx, rx) = std::sync::mpsc::channel::<StoreResult<T>>();
+        let job: Job = Box::new(move |c: &Connection| {
+            let r = f(c);
+            let ok = r.is_ok();
+            let deliver: Deliver = Box::new(move |commit_error: Option<String>| {
+                let _ = tx.send(match commit_error {
+                    None => r,
+                    Some(e) => Err(StoreError::Commit(e)),
+                });
+            });
+            (ok, deliver)
+        });
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(job);
+        let mut conn = self.lock();
+        // A combiner that held the connection while we waited may have run our job already
+        // (results are delivered before the connection is released).
+        if let Ok(r) = rx.try_recv() {
+            return r;
+        }
+        let jobs = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut delivers = Vec::with_capacity(jobs.len());
+        let outcome = (|| -> rusqlite::Result<()> {
+            let mut txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for job in jobs {
+                let sp = txn.savepoint()?;
+                let (ok, deliver) = job(&sp);
+                if ok {
+                    sp.commit()?;
+                } // else: dropping the savepoint rolls it back
+                delivers.push(deliver);
+            }
+            txn.commit()
+        })();
+        let err = outcome.err().map(|e| e.to_string());
+        for d in delivers {
+            d(err.clone());
+        }
+        drop(conn);
+        rx.recv()
+            .unwrap_or_else(|_| Err(StoreError::Commit("the write was lost".into())))
+    }
+
     /// Create a scenario with its first revision. Returns (id, revision = 1).
     pub fn create_scenario(&self, rev: NewRevision<'_>) -> StoreResult<(i64, i64)> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO scenarios(title) VALUES (?1)",
-            params![rev.title],
-        )?;
-        let id = tx.last_insert_rowid();
-        insert_revision(&tx, id, 1, &rev)?;
-        tx.commit()?;
-        Ok((id, 1))
+        let rev = rev.to_owned();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO scenarios(title) VALUES (?1)",
+                params![rev.title],
+            )?;
+            let id = tx.last_insert_rowid();
+            insert_revision(tx, id, 1, &rev)?;
+            Ok((id, 1))
+        })
     }
 
     /// Add a revision to an existing scenario. With `base`, fail with `Conflict` unless the
@@ -294,34 +355,8 @@ impl Store {
         base: Option<i64>,
         rev: NewRevision<'_>,
     ) -> StoreResult<i64> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let latest: Option<i64> = tx
-            .query_row(
-                "SELECT MAX(revision) FROM revisions WHERE scenario_id=?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        let Some(latest) = latest else {
-            return Err(StoreError::NotFound(format!("no scenario {id}")));
-        };
-        if let Some(b) = base {
-            if b != latest {
-                return Err(StoreError::Conflict(format!(
-                    "scenario {id} is at revision {latest}, not {b}; reload it and apply the change again"
-                )));
-            }
-        }
-        let next = latest + 1;
-        insert_revision(&tx, id, next, &rev)?;
-        tx.execute(
-            "UPDATE scenarios SET title=?2 WHERE id=?1",
-            params![id, rev.title],
-        )?;
-        tx.commit()?;
-        Ok(next)
+        let rev = rev.to_owned();
+        self.write(move |tx| add_revision_in(tx, id, base, &rev))
     }
 
     /// The revision `revision` of scenario `id`, or the latest when `None`.
@@ -413,32 +448,36 @@ impl Store {
         analysis: &str,
         options: &serde_json::Value,
     ) -> StoreResult<i64> {
-        let conn = self.lock();
-        conn.execute(
-            "INSERT INTO runs(scenario_id, revision, analysis, options, status) VALUES (?1, ?2, ?3, ?4, 'queued')",
-            params![id, revision, analysis, options.to_string()],
-        )?;
-        Ok(conn.last_insert_rowid())
+        let (analysis, options) = (analysis.to_string(), options.to_string());
+        self.write(move |conn| {
+            conn.execute(
+                "INSERT INTO runs(scenario_id, revision, analysis, options, status) VALUES (?1, ?2, ?3, ?4, 'queued')",
+                params![id, revision, analysis, options],
+            )?;
+            Ok(conn.last_insert_rowid())
+        })
     }
 
     /// queued → running. False when the run is no longer queued (cancelled meanwhile).
     pub fn start_run(&self, run: i64) -> StoreResult<bool> {
-        let conn = self.lock();
-        let n = conn.execute(
-            &format!("UPDATE runs SET status='running', started_at={NOW} WHERE id=?1 AND status='queued'"),
-            params![run],
-        )?;
-        Ok(n == 1)
+        self.write(move |conn| {
+            let n = conn.execute(
+                &format!("UPDATE runs SET status='running', started_at={NOW} WHERE id=?1 AND status='queued'"),
+                params![run],
+            )?;
+            Ok(n == 1)
+        })
     }
 
     /// Store the progress (0–1) of a running run.
     pub fn set_progress(&self, run: i64, progress: f64) -> StoreResult<()> {
-        let conn = self.lock();
-        conn.execute(
-            "UPDATE runs SET progress=?2 WHERE id=?1 AND status='running'",
-            params![run, progress],
-        )?;
-        Ok(())
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE runs SET progress=?2 WHERE id=?1 AND status='running'",
+                params![run, progress],
+            )?;
+            Ok(())
+        })
     }
 
     /// Finish a run that is still running: `done` with a result or `failed` with an error.
@@ -448,46 +487,49 @@ impl Store {
         run: i64,
         outcome: Result<&serde_json::Value, &str>,
     ) -> StoreResult<bool> {
-        let conn = self.lock();
-        let n = match outcome {
-            Ok(result) => conn.execute(
-                &format!(
-                    "UPDATE runs SET status='done', progress=1, result=?2, finished_at={NOW} \
-                     WHERE id=?1 AND status='running'"
-                ),
-                params![run, result.to_string()],
-            )?,
-            Err(e) => conn.execute(
-                &format!(
-                    "UPDATE runs SET status='failed', error=?2, finished_at={NOW} WHERE id=?1 AND status='running'"
-                ),
-                params![run, e],
-            )?,
+        let outcome: Result<String, String> = match outcome {
+            Ok(v) => Ok(v.to_string()),
+            Err(e) => Err(e.to_string()),
         };
-        Ok(n == 1)
+        self.write(move |conn| {
+            let n = match outcome {
+                Ok(result) => conn.execute(
+                    &format!(
+                        "UPDATE runs SET status='done', progress=1, result=?2, finished_at={NOW} \
+                         WHERE id=?1 AND status='running'"
+                    ),
+                    params![run, result],
+                )?,
+                Err(e) => conn.execute(
+                    &format!(
+                        "UPDATE runs SET status='failed', error=?2, finished_at={NOW} WHERE id=?1 AND status='running'"
+                    ),
+                    params![run, e],
+                )?,
+            };
+            Ok(n == 1)
+        })
     }
 
     /// Cancel a queued or running run. `Ok(false)` when it had already finished.
     pub fn cancel_run(&self, run: i64) -> StoreResult<bool> {
-        let conn = self.lock();
-        let n = conn.execute(
-            &format!(
-                "UPDATE runs SET status='cancelled', finished_at={NOW}, error='cancelled by a client' \
-                 WHERE id=?1 AND status IN ('queued','running')"
-            ),
-            params![run],
-        )?;
-        if n == 0 {
-            let exists: Option<i64> = conn
-                .query_row("SELECT id FROM runs WHERE id=?1", params![run], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if exists.is_none() {
-                return Err(StoreError::NotFound(format!("no run {run}")));
+        self.write(move |conn| {
+            let n = conn.execute(
+                &format!(
+                    "UPDATE runs SET status='cancelled', finished_at={NOW}, error='cancelled by a client' \
+                     WHERE id=?1 AND status IN ('queued','running')"
+                ),
+                params![run],
+            )?;
+            if n == 0 {
+                let exists: Option<i64> =
+                    conn.query_row("SELECT id FROM runs WHERE id=?1", params![run], |r| r.get(0)).optional()?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound(format!("no run {run}")));
+                }
             }
-        }
-        Ok(n == 1)
+            Ok(n == 1)
+        })
     }
 
     /// One run; with `with_result` false the (possibly large) result is left out.
@@ -523,6 +565,34 @@ impl Store {
     }
 }
 
+/// A queued write: runs in the writer's transaction, says whether it succeeded, and returns
+/// how to deliver its result once the commit is known (`Some(error)` when the commit failed).
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Deliver) + Send>;
+type Deliver = Box<dyn FnOnce(Option<String>) + Send>;
+
+/// A new revision, owned (it crosses to whichever thread commits it).
+struct OwnedRevision {
+    syntax: String,
+    file_name: String,
+    title: String,
+    message: Option<String>,
+    text: String,
+    sources: String,
+}
+
+impl NewRevision<'_> {
+    fn to_owned(&self) -> OwnedRevision {
+        OwnedRevision {
+            syntax: self.syntax.into(),
+            file_name: self.file_name.into(),
+            title: self.title.into(),
+            message: self.message.map(str::to_string),
+            text: self.text.into(),
+            sources: serde_json::to_string(self.sources).unwrap_or_else(|_| "{}".into()),
+        }
+    }
+}
+
 /// What a new revision consists of.
 pub struct NewRevision<'a> {
     pub syntax: &'a str,
@@ -533,17 +603,49 @@ pub struct NewRevision<'a> {
     pub sources: &'a BTreeMap<String, String>,
 }
 
+fn add_revision_in(
+    tx: &Connection,
+    id: i64,
+    base: Option<i64>,
+    rev: &OwnedRevision,
+) -> StoreResult<i64> {
+    let latest: Option<i64> = tx
+        .query_row(
+            "SELECT MAX(revision) FROM revisions WHERE scenario_id=?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(latest) = latest else {
+        return Err(StoreError::NotFound(format!("no scenario {id}")));
+    };
+    if let Some(b) = base {
+        if b != latest {
+            return Err(StoreError::Conflict(format!(
+                "scenario {id} is at revision {latest}, not {b}; reload it and apply the change again"
+            )));
+        }
+    }
+    let next = latest + 1;
+    insert_revision(tx, id, next, rev)?;
+    tx.execute(
+        "UPDATE scenarios SET title=?2 WHERE id=?1",
+        params![id, rev.title],
+    )?;
+    Ok(next)
+}
+
 fn insert_revision(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     id: i64,
     revision: i64,
-    rev: &NewRevision<'_>,
+    rev: &OwnedRevision,
 ) -> rusqlite::Result<()> {
-    let sources = serde_json::to_string(rev.sources).unwrap_or_else(|_| "{}".into());
     tx.execute(
         "INSERT INTO revisions(scenario_id, revision, syntax, file_name, title, message, text, sources) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, revision, rev.syntax, rev.file_name, rev.title, rev.message, rev.text, sources],
+        params![id, revision, rev.syntax, rev.file_name, rev.title, rev.message, rev.text, rev.sources],
     )?;
     Ok(())
 }
@@ -607,6 +709,49 @@ mod tests {
             s.add_revision(99, None, rev("x", &src)),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn concurrent_writers_share_commits_and_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Store::open(&dir.path().join("g.db")).unwrap();
+        let s = std::sync::Arc::new(s);
+        let src = BTreeMap::new();
+        let (id, _) = s.create_scenario(rev("r1", &src)).unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    let src = BTreeMap::new();
+                    let mut got = Vec::new();
+                    for k in 0..25 {
+                        let text = format!("t{t} k{k}");
+                        got.push((s.add_revision(id, None, rev(&text, &src)).unwrap(), text));
+                        // A failing write in the same batch fails alone.
+                        assert!(matches!(
+                            s.add_revision(999, None, rev("x", &src)),
+                            Err(StoreError::NotFound(_))
+                        ));
+                    }
+                    got
+                })
+            })
+            .collect();
+        let mut all: Vec<(i64, String)> = threads
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect();
+        all.sort();
+        let numbers: Vec<i64> = all.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            numbers,
+            (2..=201).collect::<Vec<_>>(),
+            "revision numbers are unique and contiguous"
+        );
+        for (r, text) in &all {
+            assert_eq!(&s.revision(id, Some(*r)).unwrap().text, text);
+        }
+        assert_eq!(s.integrity_check().unwrap(), "ok");
     }
 
     #[test]
