@@ -240,7 +240,7 @@ pub fn run(args: Args) -> CmdResult {
     }
     // A progress bar only for long runs and only when stderr is a terminal.
     let bar =
-        (card >= 20_000_000 && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        (card >= 10_000_000 && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let b = indicatif::ProgressBar::new(card);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
                 "{bar:40} {pos}/{len} packages ({eta} left)",
