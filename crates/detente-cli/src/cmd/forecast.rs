@@ -505,19 +505,33 @@ pub fn run(args: Args) -> CmdResult {
                 for d in 0..p.issues.len() {
                     let f = &results[mi][d];
                     if *name == "eum" && f.rounds.len() > 1 {
-                        let traj: Vec<String> = f
-                            .rounds
+                        // Runs of the same (rounded) value are shown once with a count.
+                        let mut traj: Vec<(String, usize)> = Vec::new();
+                        for r in &f.rounds {
+                            let v = format!("{:.1}", r.median);
+                            match traj.last_mut() {
+                                Some((last, k)) if *last == v => *k += 1,
+                                _ => traj.push((v, 1)),
+                            }
+                        }
+                        let items: Vec<String> = traj
                             .iter()
-                            .map(|r| format!("{:.1}", r.median))
+                            .map(|(v, k)| {
+                                if *k > 1 {
+                                    format!("{v} (×{k})")
+                                } else {
+                                    v.clone()
+                                }
+                            })
                             .collect();
-                        let shown = if traj.len() > 14 {
+                        let shown = if items.len() > 14 {
                             format!(
                                 "{} → … → {}",
-                                traj[..8].join(" → "),
-                                traj[traj.len() - 4..].join(" → ")
+                                items[..8].join(" → "),
+                                items[items.len() - 4..].join(" → ")
                             )
                         } else {
-                            traj.join(" → ")
+                            items.join(" → ")
                         };
                         println!(
                             "EUM median by round (round 0 = stated positions), {}: {shown}",
