@@ -28,7 +28,7 @@ fn main() {
             .collect::<Vec<_>>(),
         arena.pareto.len()
     );
-    if arena.len() < 1_000_000 {
+    if arena.len() <= 10_000 {
         let t = Instant::now();
         let k = 2000;
         for _ in 0..k {

@@ -655,32 +655,46 @@ fn pareto_frontier(arena: &Arena, zone: &[u32]) -> Vec<Vec<f64>> {
         }
         return front;
     }
-    let mut points: Vec<Vec<f64>> = if zone.len() >= PARALLEL_FROM {
-        zone.par_iter().map(|&o| arena.utilities(o)).collect()
-    } else {
-        zone.iter().map(|&o| arena.utilities(o)).collect()
+    // More parties: sort-filter-skyline on flat storage. Sorted by descending utility sum
+    // (then lexicographically descending), a point can only be dominated by one before it.
+    let flat: Vec<f64> = zone
+        .iter()
+        .flat_map(|&o| arena.parties.iter().map(move |p| p.utility(o)))
+        .collect();
+    let point = |k: usize| &flat[k * m..(k + 1) * m];
+    let sums: Vec<f64> = (0..zone.len()).map(|k| point(k).iter().sum()).collect();
+    let mut order: Vec<usize> = (0..zone.len()).collect();
+    let cmp = |&a: &usize, &b: &usize| {
+        sums[b].total_cmp(&sums[a]).then_with(|| {
+            point(b)
+                .iter()
+                .zip(point(a))
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|c| c.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     };
-    // Lexicographically descending: a point can only be dominated by one before it.
-    points.sort_unstable_by(|a, b| {
-        for i in 0..m {
-            let c = b[i].total_cmp(&a[i]);
-            if c != std::cmp::Ordering::Equal {
-                return c;
-            }
+    if order.len() >= PARALLEL_FROM {
+        order.par_sort_unstable_by(cmp);
+    } else {
+        order.sort_unstable_by(cmp);
+    }
+    let mut front: Vec<usize> = Vec::new();
+    let mut last: Option<usize> = None;
+    for k in order {
+        if last.is_some_and(|l| point(l) == point(k)) {
+            continue; // duplicate utility vector
         }
-        std::cmp::Ordering::Equal
-    });
-    points.dedup();
-    let mut front: Vec<Vec<f64>> = Vec::new();
-    for p in points {
+        last = Some(k);
+        let p = point(k);
         let dominated = front
             .iter()
-            .any(|q| q.iter().zip(&p).all(|(x, y)| x >= y) && q.as_slice() != p);
+            .any(|&q| point(q).iter().zip(p).all(|(x, y)| x >= y));
         if !dominated {
-            front.push(p);
+            front.push(k);
         }
     }
-    front
+    front.into_iter().map(|k| point(k).to_vec()).collect()
 }
 
 #[cfg(test)]

@@ -45,6 +45,29 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
+    fn frontier_is_exactly_the_undominated_zone(arena in domain()) {
+        let zone: Vec<Vec<f64>> = (0..arena.len() as u32)
+            .filter(|&o| arena.acceptable_to_all(o))
+            .map(|o| arena.utilities(o))
+            .collect();
+        let dominates = |q: &[f64], p: &[f64]| q.iter().zip(p).all(|(x, y)| x >= y) && q != p;
+        let mut expected: Vec<Vec<f64>> =
+            zone.iter().filter(|p| !zone.iter().any(|q| dominates(q, p))).cloned().collect();
+        expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        expected.dedup();
+        let mut got = arena.pareto.clone();
+        got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        prop_assert_eq!(got, expected);
+        // The Nash point maximises the product over the zone.
+        if let Some(n) = arena.nash {
+            let best = (0..arena.len() as u32).map(|o| arena.nash_product(o)).fold(f64::NEG_INFINITY, f64::max);
+            prop_assert_eq!(arena.nash_product(n), best);
+        } else {
+            prop_assert!(zone.is_empty());
+        }
+    }
+
+    #[test]
     fn agreements_are_valid_and_above_every_reservation(
         arena in domain(),
         picks in prop::collection::vec(spec_index(), 3),
