@@ -115,8 +115,11 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
                 e.utf8_error().valid_up_to()
             ))
         })?;
-        let problem = read_table(&path.display().to_string(), &text)
-            .map_err(|e| CliError::bad_input(e.to_string()))?;
+        let problem = read_table(&path.display().to_string(), &text).map_err(|e| {
+            // Already in the located `file:line:col: error: …` form.
+            eprintln!("{e}");
+            CliError::silent(2)
+        })?;
         let n = problem.issues.len();
         Input {
             problem,
