@@ -43,10 +43,35 @@ fn draft_from_the_seeds_passes_check() {
     assert!(toml.contains("id = \"zelensky\"") && toml.contains("speaks_for = \"ukraine\""));
     // paths are relative to the draft's directory
     assert!(toml.contains("path = \"../../"), "{toml}");
-    detente().arg("check").arg(&out).assert().success().stderr(
-        predicate::str::contains("ok")
-            .and(predicate::str::contains("evidence quotes found verbatim")),
+    let check = detente()
+        .args(["check", "--format", "json"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
     );
+    let v: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = &v[0];
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["errors"], 0);
+    // every evidence quote of the draft was found verbatim in its source
+    let evidence = toml.matches("{ source = ").count();
+    assert!(evidence >= 20, "{evidence} evidence quotes");
+    assert_eq!(
+        report["evidence_verified"].as_u64().unwrap() as usize,
+        evidence
+    );
+    // the only warnings are the analyst's to-do list: capabilities, positions and salience
+    for d in report["diagnostics"].as_array().unwrap() {
+        let m = d["message"].as_str().unwrap();
+        assert!(
+            m.contains("capability") || m.contains("no position or salience"),
+            "unexpected warning: {m}"
+        );
+    }
 }
 
 #[test]
