@@ -219,12 +219,13 @@ fn tournament_summary_csv_and_every_run() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "negotiator,plays,mean_utility,agreement_rate,mean_welfare,mean_nash_distance,mean_pareto_distance,mean_rounds"
+        "domain,negotiator,plays,mean_utility,agreement_rate,mean_welfare,mean_nash_distance,mean_pareto_distance,mean_rounds"
     );
     assert_eq!(lines.len(), 4);
     // 3 negotiators, 2 roles: 3^2 assignments × 2 reps; each negotiator plays 2·3·2 = 12 roles.
     for l in &lines[1..] {
-        assert_eq!(l.split(',').nth(1), Some("12"), "{l}");
+        assert_eq!(l.split(',').nth(2), Some("12"), "{l}");
+        assert!(l.starts_with("Valley dispute,"), "{l}");
     }
     let out = detente()
         .args([
@@ -304,4 +305,46 @@ fn flagship_veto_players_negotiate() {
     // Three Nash seekers agree on the Nash point.
     assert!(v["agreement"].is_object());
     assert!(v["nash_distance"].as_f64().unwrap() < 1e-9);
+}
+
+#[test]
+fn tournament_over_several_domains() {
+    let Some(dir) = genius("LaptopC") else { return };
+    let out = detente()
+        .args([
+            "tournament",
+            "-n",
+            "boulware,conceder",
+            "--reps",
+            "2",
+            "--format",
+            "json",
+        ])
+        .arg(minimal())
+        .arg("--genius")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let domains = v["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 2);
+    assert_eq!(
+        domains[1]["parties"],
+        serde_json::json!(["Laptop-C-prof1", "Laptop-C-prof2"])
+    );
+    assert_eq!(v["negotiations"], 2 * 4 * 2);
+    // The overall summary weighs every play of every domain.
+    let all = &v["summary"][0];
+    assert_eq!(all["plays"], 2 * (2 * 2 * 2));
+    let per: f64 = domains
+        .iter()
+        .map(|d| d["summary"][0]["mean_utility"].as_f64().unwrap())
+        .sum();
+    assert!((all["mean_utility"].as_f64().unwrap() - per / 2.0).abs() < 1e-12);
 }

@@ -127,7 +127,9 @@ pub fn run_tournament(
     })
 }
 
-fn summarise(specs: &[NegotiatorSpec], runs: &[RunRecord]) -> Vec<NegotiatorSummary> {
+/// Per-negotiator aggregates of `runs` (from one or several tournaments with the same
+/// negotiator list).
+pub fn summarise(specs: &[NegotiatorSpec], runs: &[RunRecord]) -> Vec<NegotiatorSummary> {
     #[derive(Default, Clone)]
     struct Acc {
         plays: u64,
