@@ -27,6 +27,7 @@ fn heat() -> HeatMap {
                         salience: Some(((i * 13 + j * 7) % 101) as f64),
                         tooltip: format!("actor {i} on issue {j}"),
                         red_line: (i + j) % 5 == 0,
+                        category: None,
                     })
                 })
                 .collect()

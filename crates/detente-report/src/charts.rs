@@ -140,6 +140,10 @@ pub struct HeatCell {
     pub tooltip: String,
     /// Whether the stance has a red line (drawn as a dark outline).
     pub red_line: bool,
+    /// A short label for a position that lies on no line (an option of an unordered issue,
+    /// e.g. its number "2"): the square is drawn grey with this label in it, not coloured.
+    #[serde(default)]
+    pub category: Option<String>,
 }
 
 /// Draw an actor × issue heat map: the colour of each square is the actor's position on the
@@ -173,7 +177,7 @@ pub fn heat_map(h: &HeatMap) -> String {
     let head_h = head_w * angle.to_radians().sin() + 16.0;
     let top = 40.0 + head_h;
     let grid_h = row_h * h.rows.len() as f64;
-    let legend_h = 70.0;
+    let legend_h = 84.0;
     let width = (left + col_w * (ncol - 0.5) + head_w * angle.to_radians().cos() + 16.0).max(720.0);
     let height = top + grid_h + 16.0 + legend_h;
     let desc = format!(
@@ -253,13 +257,13 @@ pub fn heat_map(h: &HeatMap) -> String {
                         Some(s) => (max_side * (s / 100.0).sqrt()).max(3.0),
                         None => max_side,
                     };
-                    let (fill, stroke) = match cell.position.filter(|p| finite(*p)) {
-                        Some(p) => (
-                            position_colour(p / 100.0),
-                            if cell.red_line { INK } else { "#8a8a8a" },
-                        ),
-                        None => ("#ffffff".to_string(), MUTED),
+                    let position = cell.position.filter(|p| finite(*p));
+                    let fill = match (&cell.category, position) {
+                        (Some(_), _) => "#d9d9d9".to_string(),
+                        (None, Some(p)) => position_colour(p / 100.0),
+                        (None, None) => "#ffffff".to_string(),
                     };
+                    let stroke = if cell.red_line { INK } else { "#8a8a8a" };
                     let fill = if sal.is_none() {
                         "none".to_string()
                     } else {
@@ -275,7 +279,14 @@ pub fn heat_map(h: &HeatMap) -> String {
                         c(side),
                         escape(&cell.tooltip)
                     );
-                    if cell.position.filter(|p| finite(*p)).is_none() {
+                    if let Some(cat) = &cell.category {
+                        d.text(
+                            cx,
+                            cy + 4.0,
+                            &format!(r#"font-size="11" text-anchor="middle" fill="{INK}""#),
+                            &truncate(cat, 11.0, max_side),
+                        );
+                    } else if position.is_none() {
                         d.text(
                             cx,
                             cy + 4.0,
@@ -370,6 +381,45 @@ pub fn heat_map(h: &HeatMap) -> String {
         &format!(r#"font-size="11" fill="{MUTED}""#),
         "no stance",
     );
+    // Second legend line, only for the marks in use.
+    let cells = || h.cells.iter().flatten().flatten();
+    let mut x2 = 20.0;
+    if cells().any(|c| c.category.is_some()) {
+        d.rect(
+            x2,
+            ly + 42.0,
+            16.0,
+            16.0,
+            r##"fill="#d9d9d9" stroke="#8a8a8a" stroke-width="0.75""##,
+        );
+        d.text(
+            x2 + 8.0,
+            ly + 54.0,
+            &format!(r#"font-size="11" text-anchor="middle" fill="{INK}""#),
+            "2",
+        );
+        d.text(
+            x2 + 22.0,
+            ly + 54.0,
+            &format!(r#"font-size="11" fill="{MUTED}""#),
+            "option number on an issue whose options lie on no line (no colour)",
+        );
+        x2 += 400.0;
+    }
+    if cells().any(|c| c.category.is_none() && c.position.filter(|p| finite(*p)).is_none()) {
+        d.text(
+            x2 + 8.0,
+            ly + 54.0,
+            &format!(r#"font-size="12" text-anchor="middle" fill="{MUTED}""#),
+            "?",
+        );
+        d.text(
+            x2 + 22.0,
+            ly + 54.0,
+            &format!(r#"font-size="11" fill="{MUTED}""#),
+            "position not set (draft)",
+        );
+    }
     d.finish()
 }
 
@@ -1637,12 +1687,14 @@ mod tests {
                         salience: Some(95.0),
                         tooltip: "Ukraine on Donbas".into(),
                         red_line: true,
+                        category: None,
                     }),
                     Some(HeatCell {
                         position: Some(0.0),
                         salience: Some(80.0),
                         tooltip: HOSTILE.into(),
                         red_line: false,
+                        category: None,
                     }),
                 ],
                 vec![
@@ -1651,6 +1703,7 @@ mod tests {
                         salience: None,
                         tooltip: "x".into(),
                         red_line: false,
+                        category: None,
                     }),
                     None,
                 ],
@@ -1659,6 +1712,7 @@ mod tests {
                     salience: Some(40.0),
                     tooltip: "draft".into(),
                     red_line: false,
+                    category: None,
                 })],
             ],
             low_label: "0 / first option".into(),
@@ -1694,12 +1748,14 @@ mod tests {
                 salience: Some(100.0),
                 tooltip: "a".into(),
                 red_line: false,
+                category: None,
             }),
             Some(HeatCell {
                 position: Some(50.0),
                 salience: Some(25.0),
                 tooltip: "b".into(),
                 red_line: false,
+                category: None,
             }),
         ]];
         let svg = heat_map(&h);
@@ -1714,6 +1770,30 @@ mod tests {
             (sides[0] / sides[1] - 2.0).abs() < 0.05,
             "area ∝ salience: {sides:?}"
         );
+    }
+
+    #[test]
+    fn unordered_options_are_labelled_not_coloured() {
+        let mut h = sample_heat();
+        h.rows.truncate(1);
+        h.cells = vec![vec![Some(HeatCell {
+            position: Some(100.0),
+            salience: Some(50.0),
+            tooltip: "a".into(),
+            red_line: false,
+            category: Some("3".into()),
+        })]];
+        let svg = heat_map(&h);
+        let doc = parse(&svg);
+        let square = doc
+            .descendants()
+            .find(|n| n.has_tag_name("rect") && n.children().any(|c| c.has_tag_name("title")))
+            .unwrap();
+        assert_eq!(square.attribute("fill"), Some("#d9d9d9"));
+        assert!(doc
+            .descendants()
+            .any(|n| n.has_tag_name("text") && n.text() == Some("3")));
+        assert!(texts(&doc).contains("option number"));
     }
 
     #[test]

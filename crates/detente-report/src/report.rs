@@ -167,6 +167,13 @@ pub fn heat_map_data(s: &Scenario) -> HeatMap {
                                 .unwrap_or_default()
                         ),
                         red_line: st.red_line.is_some(),
+                        category: match (&s.issues[i].kind, st.position) {
+                            (
+                                IssueKind::Options { ordered: false, .. },
+                                Some(Position::Option(k)),
+                            ) => Some((k + 1).to_string()),
+                            _ => None,
+                        },
                     })
                 })
                 .collect()
@@ -297,7 +304,7 @@ pub fn build(s: &Scenario, opts: &ReportOptions) -> Document {
     });
     b.push(Block::Muted(
         "Each square is one actor's stance on one issue. Colour is the position on the issue's 0–100 scale \
-         (purple = the 0 end, orange = the 100 end; for options issues, the option's place in the list), \
+         (purple = the 0 end, orange = the 100 end; for ordered options, the option's place in the list; unordered options are grey with the option's number), \
          area is salience, a dark outline marks a red line. Hover a square for the stance in words."
             .into(),
     ));
