@@ -448,11 +448,9 @@ impl Arena {
     pub fn nash_above(&self, party: usize) -> &[u32] {
         let p = &self.parties[party];
         p.nash_above.get_or_init(|| {
-            let products: Vec<f64> = if p.sorted.len() >= PARALLEL_FROM {
-                p.sorted.par_iter().map(|&o| self.nash_product(o)).collect()
-            } else {
-                p.sorted.iter().map(|&o| self.nash_product(o)).collect()
-            };
+            // Sequential on purpose: a rayon job waiting inside this initialiser could steal
+            // another run that needs the same cell on the same thread and deadlock.
+            let products: Vec<f64> = p.sorted.iter().map(|&o| self.nash_product(o)).collect();
             let mut above = vec![u32::MAX; p.sorted.len()];
             let mut run: Option<(u32, f64)> = None;
             for k in (0..p.sorted.len()).rev() {
