@@ -8,10 +8,12 @@
 //!   without reading any file;
 //! - `runs(id, scenario_id, revision, analysis, options, status, progress, result, error, …)`.
 //!
-//! Durability: every write is one transaction that commits before the HTTP response is sent,
-//! with `journal_mode=WAL` and `synchronous=FULL`, so a commit is fsynced to the WAL before it
-//! is acknowledged. This survives a killed process and a power cut. (NORMAL would survive a
-//! killed process too, since the WAL is in the OS page cache, but not a power cut.)
+//! Durability: every write is committed before the HTTP response is sent, with
+//! `journal_mode=WAL` and `synchronous=FULL`, so a commit is fsynced to the WAL before it is
+//! acknowledged. Writes that arrive while a commit is in progress share the next transaction
+//! (group commit, see `Store::write`). This survives a killed process and a power cut.
+//! (NORMAL would survive a killed process too, since the WAL is in the OS page cache, but not
+//! a power cut.)
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -142,8 +144,9 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The store. One connection behind a mutex: SQLite serialises writers anyway, and every
-/// statement here takes well under a millisecond apart from the commit's fsync.
+/// The store: one writer connection (SQLite serialises writers anyway; every statement here
+/// takes well under a millisecond apart from the commit's fsync, which group commit shares)
+/// and a few read-only connections.
 pub struct Store {
     /// The writer connection. Whoever holds it commits every write queued in `pending` in one
     /// transaction (group commit), so concurrent writers share one fsync.
