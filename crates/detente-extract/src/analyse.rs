@@ -890,7 +890,6 @@ pub struct Attribution {
 pub fn attribute(doc: &Doc) -> Vec<Attribution> {
     let mut out: Vec<Attribution> = Vec::with_capacity(doc.quotes.len());
     for qi in 0..doc.quotes.len() {
-        let q = &doc.quotes[qi];
         if doc.quote_tok[qi].is_empty() {
             out.push(Attribution {
                 who: None,
@@ -930,7 +929,10 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
         });
         if let Subject::CarryOver(r) = &subj {
             subj = match prev {
-                Some((_, _, Attribution { who: Some(w), .. })) if continues || qi > 0 => {
+                // "the statement said": the speaker of a quotation at most two sentences back
+                Some((p, _, Attribution { who: Some(w), .. }))
+                    if s_open <= doc.tok_sentence[doc.quote_tok[p].start] as usize + 2 =>
+                {
                     Subject::Actor(w.clone(), r.clone())
                 }
                 _ => Subject::Anonymous(r.clone()),
@@ -958,7 +960,6 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 subj = s;
             }
         }
-        let _ = q;
         out.push(match subj {
             Subject::Actor(w, r) => Attribution {
                 who: Some(w),

@@ -647,8 +647,7 @@ fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) 
         }
         let mut reps: Vec<(usize, usize)> = clusters.iter().map(|c| c.1).collect();
         reps.sort();
-        for (ci, (_, rep, ms)) in clusters.iter().enumerate() {
-            let _ = ci;
+        for (_, rep, ms) in &clusters {
             let others: Vec<ClaimRef> = reps
                 .iter()
                 .filter(|r| *r != rep)

@@ -128,3 +128,18 @@ fn possessive_roles_from_the_gazetteer() {
     // a possessive that is not part of a role is still just a possessive
     assert_eq!(speakers("Russia’s envoy said it was “fine.”"), vec![None]);
 }
+
+#[test]
+fn the_statement_said_refers_back_only_a_little() {
+    assert_eq!(
+        speakers(
+            "The Kremlin said in a statement it would “help.” “We are ready,” the statement said."
+        ),
+        vec![s("Russia"), s("Russia")]
+    );
+    // far from any earlier quotation, "the statement" names nobody
+    assert_eq!(
+        speakers("Putin said “no.” The talks went on. Nothing moved. Rain fell. “We wait,” the statement said."),
+        vec![s("Vladimir Putin"), None]
+    );
+}
