@@ -162,7 +162,7 @@ pub fn heat_map(h: &HeatMap) -> String {
     let left = 20.0 + label_w + 10.0;
     let ncol = h.columns.len() as f64;
     let row_h = 34.0;
-    let head_max = 150.0;
+    let head_max = 125.0;
     let head_w = h
         .columns
         .iter()
@@ -173,7 +173,7 @@ pub fn heat_map(h: &HeatMap) -> String {
     // The last column's rotated header overhangs to the right by about head_w·cos(angle).
     let overhang = (head_w * angle.to_radians().cos() - 20.0).max(0.0);
     let avail = 720.0 - left - 20.0 - overhang;
-    let col_w = ((avail + 0.5 * (avail / ncol).min(90.0)) / ncol).clamp(36.0, 90.0);
+    let col_w = ((avail + 0.5 * (avail / ncol).min(90.0)) / ncol).clamp(34.0, 90.0);
     let head_h = head_w * angle.to_radians().sin() + 16.0;
     let top = 40.0 + head_h;
     let grid_h = row_h * h.rows.len() as f64;
