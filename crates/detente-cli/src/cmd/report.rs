@@ -38,7 +38,7 @@ pub struct Args {
 }
 
 /// Largest Monte Carlo run accepted (the report is meant to be written in seconds).
-const MAX_RUNS: usize = 1_000_000;
+const MAX_RUNS: usize = 100_000;
 
 pub fn run(args: Args) -> CmdResult {
     let format = match (args.format, &args.output) {
