@@ -939,17 +939,31 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             };
         }
         if subj == Subject::NotFound && continues {
-            if let Some((
-                _,
-                _,
-                Attribution {
-                    who: Some(w),
-                    mention,
-                    ..
-                },
-            )) = prev
-            {
-                subj = Subject::Actor(w.clone(), mention.clone().unwrap_or(0..0));
+            match prev {
+                Some((
+                    _,
+                    _,
+                    Attribution {
+                        who: Some(w),
+                        mention,
+                        ..
+                    },
+                )) => {
+                    subj = Subject::Actor(w.clone(), mention.clone().unwrap_or(0..0));
+                }
+                // the same anonymous source goes on talking
+                Some((
+                    _,
+                    _,
+                    Attribution {
+                        who: None,
+                        mention: Some(m),
+                        term: false,
+                    },
+                )) => {
+                    subj = Subject::Anonymous(m.clone());
+                }
+                _ => {}
             }
         }
         // a quotation opening a sentence: the speaker may be introduced in the sentence before

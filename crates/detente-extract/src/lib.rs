@@ -311,7 +311,13 @@ impl Extractor {
             let inner = &text[q.inner.clone()];
             let words = inner.split_whitespace().count();
             let terminal = inner.trim_end().ends_with(['.', '!', '?']);
-            let scare = a.term || (a.who.is_none() && words <= 3 && !terminal);
+            // nobody's words: a term, or a short phrase nobody (not even "an official") says
+            // (the writer's own "I asked if … “…”" does not count as a source)
+            let source_named = a
+                .mention
+                .as_ref()
+                .is_some_and(|r| !matches!(&text[r.clone()], "I" | "we" | "We"));
+            let scare = a.term || (a.who.is_none() && !source_named && words <= 3 && !terminal);
             quotes.push(Quote {
                 start: q.inner.start,
                 end: q.inner.end,

@@ -143,3 +143,17 @@ fn the_statement_said_refers_back_only_a_little() {
         vec![s("Vladimir Putin"), None]
     );
 }
+
+#[test]
+fn an_anonymous_source_keeps_talking_and_is_no_scare_quote() {
+    let ex = Extractor::new(Gazetteer::builtin());
+    let text = "“It’s a disaster,” a European official told Politico. “Nobody knows the plan.”";
+    let out = ex.extract(&[("t.txt", text)]);
+    let q = &out.documents[0].quotes;
+    assert_eq!(q.len(), 2);
+    for x in q {
+        assert_eq!(x.speaker, None);
+        assert_eq!(x.speaker_mention.as_deref(), Some("a European official"));
+        assert!(!x.scare_quote);
+    }
+}
