@@ -120,6 +120,19 @@ test("workbench: flagship → evidence → edit salience → forecast changes", 
     assert.match(await page.locator("#sm-view").innerText(), /Offer 2 of/);
     await page.locator("#sm-tour").click();
     await page.locator("#tour-table tr").nth(1).waitFor({ timeout: 60000 });
+
+    // 6. The report of the small scenario, downloaded as one HTML file.
+    await page.goto(`${url}#/s/${id}/report`);
+    await page.locator("#rp-mc").fill("100");
+    await page.locator("#rp-go").click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 60000 }),
+      page.locator("#rp-dl").click({ timeout: 60000 }),
+    ]);
+    assert.match(download.suggestedFilename(), /^minimal-r1-report\.html$/);
+    const html = readFileSync(await download.path(), "utf8");
+    assert.match(html, /Valley dispute/);
+    assert.match(html, /<svg/);
     assert.deepEqual(errors, [], "no script errors in the page");
   } finally {
     await context.close();

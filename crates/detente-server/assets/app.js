@@ -49,7 +49,7 @@
   function nav(id, rev, active) {
     if (!id) { $("#nav").innerHTML = ""; return; }
     const r = rev ? { rev } : null;
-    const items = [["", "Overview"], ["forecast", "Forecast"], ["deals", "Deal space"], ["simulate", "Simulation"], ["revisions", "Revisions"], ["text", "Scenario text"]];
+    const items = [["", "Overview"], ["forecast", "Forecast"], ["deals", "Deal space"], ["simulate", "Simulation"], ["revisions", "Revisions"], ["report", "Report"], ["text", "Scenario text"]];
     $("#nav").innerHTML = items.map(([v, t]) => `<a href="${link(id, v, r)}" class="${v === active ? "active" : ""}">${t}</a>`).join("");
   }
   function errorBox(e) {
@@ -445,6 +445,37 @@
     view(0);
   }
 
+  // ---------- report ----------
+  async function reportPage(id, params) {
+    const s = await scenario(id, params.get("rev"));
+    nav(id, params.get("rev"), "report");
+    const mc = Number(params.get("monte_carlo") || 1000), seed = Number(params.get("seed") || 0), deals = params.get("deals") !== "0";
+    main().innerHTML = `<h1>Report · revision ${s.revision}</h1>
+      <div class="card"><p>One self-contained HTML file (charts as SVG, the tables, the evidence quoted) that opens offline in any browser: the same report as <code>detente report</code>.</p>
+        <label>Monte Carlo runs <input type="number" id="rp-mc" min="0" max="5000" value="${mc}"></label>
+        <label><input type="checkbox" id="rp-deals" ${deals ? "checked" : ""}> deal space</label>
+        <label>seed <input type="number" id="rp-seed" min="0" value="${seed}"></label>
+        <button id="rp-go">Build the report</button></div><div id="rp"></div>`;
+    $("#rp-go").onclick = async () => {
+      const options = { monte_carlo: Number($("#rp-mc").value), deals: $("#rp-deals").checked, seed: Number($("#rp-seed").value) };
+      $("#rp-go").disabled = true;
+      try {
+        const run = await ensureRun(id, s.revision, "report", options, (g, rid) => { $("#rp").innerHTML = progressHtml("building the report…", g.progress, rid); wireCancel($("#rp")); });
+        const name = (s.file_name || "scenario").replace(/\.(toml|json)$/i, "") + `-r${s.revision}-report.html`;
+        $("#rp").innerHTML = `<div class="card"><p>Report ready: ${fmt(run.result.bytes / 1024, 0)} KB. <button id="rp-dl">Download ${esc(name)}</button></p></div>`;
+        $("#rp-dl").onclick = () => {
+          const a = document.createElement("a");
+          a.href = URL.createObjectURL(new Blob([run.result.html], { type: "text/html" }));
+          a.download = name;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+        };
+      } catch (e) { $("#rp").innerHTML = errorBox(e); }
+      $("#rp-go").disabled = false;
+    };
+  }
+
   // ---------- revisions and text ----------
   async function revisionsPage(id, params) {
     nav(id, params.get("rev"), "revisions");
@@ -482,6 +513,7 @@
       if (view === "simulate") return await simulatePage(id, params);
       if (view === "revisions") return await revisionsPage(id, params);
       if (view === "text") return await textPage(id, params);
+      if (view === "report") return await reportPage(id, params);
       main().innerHTML = `<p>Unknown page.</p>`;
     } catch (e) {
       main().innerHTML = errorBox(e);

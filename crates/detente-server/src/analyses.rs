@@ -14,14 +14,16 @@ pub enum Analysis {
     Deals,
     Simulate,
     Tournament,
+    Report,
 }
 
 impl Analysis {
-    pub const ALL: [(&'static str, Analysis); 4] = [
+    pub const ALL: [(&'static str, Analysis); 5] = [
         ("forecast", Analysis::Forecast),
         ("deals", Analysis::Deals),
         ("simulate", Analysis::Simulate),
         ("tournament", Analysis::Tournament),
+        ("report", Analysis::Report),
     ];
 
     pub fn parse(name: &str) -> Result<Analysis, String> {
@@ -60,6 +62,7 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
         Analysis::Deals => DealsOptions::from_json(options).map(|_| ()),
         Analysis::Simulate => SimulateOptions::from_json(options).map(|_| ()),
         Analysis::Tournament => TournamentOptions::from_json(options).map(|_| ()),
+        Analysis::Report => report_options(options).map(|_| ()),
     }
 }
 
@@ -78,6 +81,7 @@ pub fn run(
         Analysis::Tournament => {
             tournament(scenario, &TournamentOptions::from_json(options)?, progress)
         }
+        Analysis::Report => report(scenario, &report_options(options)?, progress),
     }
 }
 
@@ -503,6 +507,42 @@ pub fn deals(scenario: &Scenario, o: &DealsOptions, progress: &Progress) -> Resu
         "relaxations": relaxations, "by": o.by.as_str(), "note": note,
         "issues": space.issues.iter().map(|i| i.name.clone()).collect::<Vec<_>>(),
     }))
+}
+
+/// Options of the `report` analysis: `monte_carlo` (runs, default 1000, at most 5000), `deals`
+/// (include the deal space, default true), `seed` (default 0, as `detente report`).
+pub fn report_options(o: &Value) -> Result<detente_report::ReportOptions, String> {
+    unknown_keys(o, &["monte_carlo", "deals", "seed"])?;
+    let deals = match o.get("deals") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err("`deals` must be true or false".into()),
+    };
+    let d = detente_report::ReportOptions::default();
+    Ok(detente_report::ReportOptions {
+        monte_carlo: opt_u64(o, "monte_carlo", d.monte_carlo as u64, 5000)? as usize,
+        seed: opt_u64(o, "seed", d.seed, u64::MAX)?,
+        deals,
+        generator: format!("detente serve {}", env!("CARGO_PKG_VERSION")),
+        ..d
+    })
+}
+
+/// The self-contained HTML report of `detente report` (detente-report), as a string.
+pub fn report(
+    scenario: &Scenario,
+    o: &detente_report::ReportOptions,
+    progress: &Progress,
+) -> Result<Value, String> {
+    progress.set(0.05);
+    let doc = detente_report::build(scenario, o);
+    if progress.is_cancelled() {
+        return Err("cancelled".into());
+    }
+    let html = detente_report::render::html(&doc);
+    Ok(
+        json!({"html": html, "bytes": html.len(), "monte_carlo": o.monte_carlo, "deals": o.deals, "seed": o.seed}),
+    )
 }
 
 fn negotiator_list(

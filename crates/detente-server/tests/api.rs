@@ -362,6 +362,7 @@ async fn runs_forecast_deals_simulate_tournament() {
             "tournament",
             json!({"negotiators": ["boulware", "conceder"], "rounds": 30}),
         ),
+        ("report", json!({"monte_carlo": 50})),
     ] {
         let body = json!({"analysis": analysis, "options": options});
         let (s, v) = call(
@@ -426,6 +427,17 @@ async fn runs_forecast_deals_simulate_tournament() {
             "simulate" => {
                 assert!(!r["steps"].as_array().unwrap().is_empty(), "{r}");
                 assert!(r["summary"].is_string());
+            }
+            "report" => {
+                let html = r["html"].as_str().unwrap();
+                assert!(
+                    html.to_lowercase().starts_with("<!doctype html>"),
+                    "{}",
+                    &html[..40]
+                );
+                assert!(html.contains("Valley dispute") && html.contains("<svg"));
+                // The evidence is quoted in the report.
+                assert!(html.contains("We will never give up our land"));
             }
             _ => assert_eq!(r["negotiators"].as_array().unwrap().len(), 2),
         }
@@ -494,7 +506,7 @@ async fn runs_forecast_deals_simulate_tournament() {
         StatusCode::NOT_FOUND
     );
     let (_, v) = call(&app, "GET", "/api/scenarios/1/runs", None).await;
-    assert_eq!(v["runs"].as_array().unwrap().len(), 5);
+    assert_eq!(v["runs"].as_array().unwrap().len(), 6);
 }
 
 #[tokio::test]
