@@ -862,59 +862,74 @@ impl Eum {
     }
 
     /// Row i of the expected utilities: E_i(challenge j) with r_i, and (receiver perspective)
-    /// with r_j.
+    /// with r_j. Specialised loops for the first pass (r = 1, no powers) and the second.
     fn row(&self, c: &RowCtx, i: usize, out: &mut [f64], mut out_rj: Option<&mut [f64]>) {
         let o = &self.options;
         let (x, n, q) = (c.x, c.x.len(), o.q);
-        let pw = |base: f64, ri: f64| -> f64 {
-            if ri == 1.0 {
-                base
-            } else {
-                base.max(0.0).powf(ri)
-            }
+        let target_salience = o.resist_salience == ResistSalience::Target;
+        let xi = x[i];
+        let dm = (xi - c.mu).abs();
+        // E from the success/failure bases ps = (0.5 − 0.5 d)^r, pf = (0.5 + 0.5 d)^r.
+        #[inline(always)]
+        fn eu(sj: f64, p: f64, ps: f64, pf: f64, usq: f64, q: f64) -> f64 {
+            let us = 2.0 - 4.0 * ps;
+            let uf = 2.0 - 4.0 * pf;
+            sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - q * usq
+        }
+        // The (1 − Q)[T Ub + (1 − T) Uw] term, only when Q < 1.
+        let sq_term = |dij: f64, ri: f64| -> f64 {
+            let t = if dm < dij { 1.0 } else { 0.0 };
+            let arg = 0.25 * (dm + dij) / c.range;
+            let pw = |b: f64| if ri == 1.0 { b } else { b.max(0.0).powf(ri) };
+            let ub = 2.0 - 4.0 * pw(0.5 - arg);
+            let uw = 2.0 - 4.0 * pw(0.5 + arg);
+            (1.0 - q) * (t * ub + (1.0 - t) * uw)
         };
-        for j in 0..n {
-            if i == j || x[i] == x[j] {
-                out[j] = 0.0;
-                if let Some(t) = out_rj.as_deref_mut() {
-                    t[j] = 0.0;
+        let p_row = &c.p[i * n..(i + 1) * n];
+        match c.r {
+            None => {
+                for j in 0..n {
+                    if i == j || xi == x[j] {
+                        out[j] = 0.0;
+                        continue;
+                    }
+                    let sj = if target_salience { c.s[j] } else { c.s[i] };
+                    let dij = (xi - x[j]).abs();
+                    let dr = (dij / c.range).min(1.0);
+                    let mut e = eu(sj, p_row[j], 0.5 - 0.5 * dr, 0.5 + 0.5 * dr, c.usq[i], q);
+                    if q < 1.0 {
+                        e -= sq_term(dij, 1.0);
+                    }
+                    out[j] = e;
                 }
-                continue;
             }
-            let p = c.p[i * n + j];
-            let sj = match o.resist_salience {
-                ResistSalience::Target => c.s[j],
-                ResistSalience::Challenger => c.s[i],
-            };
-            let dij = (x[i] - x[j]).abs();
-            let dr = (dij / c.range).min(1.0);
-            let eval = |ri: f64, usq: f64| -> f64 {
-                let (ps, pf) = match c.r {
-                    None => (0.5 - 0.5 * dr, 0.5 + 0.5 * dr),
-                    Some(_) => (
-                        (ri * c.ln_s[i * n + j]).exp(),
-                        (ri * c.ln_f[i * n + j]).exp(),
-                    ),
-                };
-                let us = 2.0 - 4.0 * ps;
-                let uf = 2.0 - 4.0 * pf;
-                let mut eu = sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - q * usq;
-                if q < 1.0 {
-                    let dm = (x[i] - c.mu).abs();
-                    let t = if dm < dij { 1.0 } else { 0.0 };
-                    let arg = 0.25 * (dm + dij) / c.range;
-                    let ub = 2.0 - 4.0 * pw(0.5 - arg, ri);
-                    let uw = 2.0 - 4.0 * pw(0.5 + arg, ri);
-                    eu -= (1.0 - q) * (t * ub + (1.0 - t) * uw);
-                }
-                eu
-            };
-            match c.r {
-                None => out[j] = eval(1.0, c.usq[i]),
-                Some(r) => {
-                    out[j] = eval(r[i], c.usq[i]);
+            Some(r) => {
+                let ri = r[i];
+                let ls_row = &c.ln_s[i * n..(i + 1) * n];
+                let lf_row = &c.ln_f[i * n..(i + 1) * n];
+                for j in 0..n {
+                    if i == j || xi == x[j] {
+                        out[j] = 0.0;
+                        if let Some(t) = out_rj.as_deref_mut() {
+                            t[j] = 0.0;
+                        }
+                        continue;
+                    }
+                    let sj = if target_salience { c.s[j] } else { c.s[i] };
+                    let p = p_row[j];
+                    let (ls, lf) = (ls_row[j], lf_row[j]);
+                    let mut e = eu(sj, p, (ri * ls).exp(), (ri * lf).exp(), c.usq[i], q);
+                    if q < 1.0 {
+                        e -= sq_term((xi - x[j]).abs(), ri);
+                    }
+                    out[j] = e;
                     if let Some(t) = out_rj.as_deref_mut() {
-                        t[j] = eval(r[j], c.usq[j]);
+                        let rj = r[j];
+                        let mut e = eu(sj, p, (rj * ls).exp(), (rj * lf).exp(), c.usq[j], q);
+                        if q < 1.0 {
+                            e -= sq_term((xi - x[j]).abs(), rj);
+                        }
+                        t[j] = e;
                     }
                 }
             }
