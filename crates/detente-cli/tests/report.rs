@@ -259,6 +259,21 @@ fn html_report_is_self_contained_escaped_and_complete() {
             .children()
             .any(|n| n.has_tag_name("title")));
     }
+    // Every internal link (contents, heat-map squares → the stance's evidence) has a target.
+    let mut links = 0;
+    for part in html.split("href=\"#").skip(1) {
+        let id = &part[..part.find('"').unwrap()];
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "link to a missing #{id}"
+        );
+        links += 1;
+    }
+    assert!(links >= 7 + 10, "contents and heat-map links: {links}");
+    assert!(
+        html.contains("href=\"#stance-border-1\""),
+        "the hostile actor's square links to its stance"
+    );
     // The sections are there.
     for needle in [
         "id=\"forecast\"",

@@ -28,6 +28,7 @@ fn heat() -> HeatMap {
                         tooltip: format!("actor {i} on issue {j}"),
                         red_line: (i + j) % 5 == 0,
                         category: None,
+                        link: None,
                     })
                 })
                 .collect()

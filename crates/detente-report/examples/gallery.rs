@@ -49,6 +49,7 @@ fn main() {
                         tooltip: format!("{a} on {is}: {pos}, salience {sal}"),
                         red_line: (i + j) % 4 == 0,
                         category: (j == 3).then(|| ((i % 3) + 1).to_string()),
+                        link: None,
                     })
                 })
                 .collect()

@@ -144,6 +144,10 @@ pub struct HeatCell {
     /// e.g. its number "2"): the square is drawn grey with this label in it, not coloured.
     #[serde(default)]
     pub category: Option<String>,
+    /// Where a click on the square goes (e.g. `#stance-donbas-3`, the stance's evidence);
+    /// written as given into an SVG `<a href>`, escaped.
+    #[serde(default)]
+    pub link: Option<String>,
 }
 
 /// Draw an actor × issue heat map: the colour of each square is the actor's position on the
@@ -270,6 +274,9 @@ pub fn heat_map(h: &HeatMap) -> String {
                         fill
                     };
                     let sw = if cell.red_line { 2.0 } else { 0.75 };
+                    if let Some(href) = &cell.link {
+                        let _ = write!(d.out, r#"<a href="{}">"#, escape(href));
+                    }
                     let _ = write!(
                         d.out,
                         r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"><title>{}</title></rect>"#,
@@ -293,6 +300,9 @@ pub fn heat_map(h: &HeatMap) -> String {
                             &format!(r#"font-size="12" text-anchor="middle" fill="{MUTED}""#),
                             "?",
                         );
+                    }
+                    if cell.link.is_some() {
+                        d.raw("</a>");
                     }
                 }
             }
@@ -1688,6 +1698,7 @@ mod tests {
                         tooltip: "Ukraine on Donbas".into(),
                         red_line: true,
                         category: None,
+                        link: None,
                     }),
                     Some(HeatCell {
                         position: Some(0.0),
@@ -1695,6 +1706,7 @@ mod tests {
                         tooltip: HOSTILE.into(),
                         red_line: false,
                         category: None,
+                        link: None,
                     }),
                 ],
                 vec![
@@ -1704,6 +1716,7 @@ mod tests {
                         tooltip: "x".into(),
                         red_line: false,
                         category: None,
+                        link: None,
                     }),
                     None,
                 ],
@@ -1713,6 +1726,7 @@ mod tests {
                     tooltip: "draft".into(),
                     red_line: false,
                     category: None,
+                    link: None,
                 })],
             ],
             low_label: "0 / first option".into(),
@@ -1749,6 +1763,7 @@ mod tests {
                 tooltip: "a".into(),
                 red_line: false,
                 category: None,
+                link: None,
             }),
             Some(HeatCell {
                 position: Some(50.0),
@@ -1756,6 +1771,7 @@ mod tests {
                 tooltip: "b".into(),
                 red_line: false,
                 category: None,
+                link: None,
             }),
         ]];
         let svg = heat_map(&h);
@@ -1782,6 +1798,7 @@ mod tests {
             tooltip: "a".into(),
             red_line: false,
             category: Some("3".into()),
+            link: None,
         })]];
         let svg = heat_map(&h);
         let doc = parse(&svg);

@@ -174,6 +174,7 @@ pub fn heat_map_data(s: &Scenario) -> HeatMap {
                             ) => Some((k + 1).to_string()),
                             _ => None,
                         },
+                        link: Some(format!("#stance-{}-{}", slug(&s.issues[i].id), a)),
                     })
                 })
                 .collect()
@@ -305,7 +306,7 @@ pub fn build(s: &Scenario, opts: &ReportOptions) -> Document {
     b.push(Block::Muted(
         "Each square is one actor's stance on one issue. Colour is the position on the issue's 0–100 scale \
          (purple = the 0 end, orange = the 100 end; for ordered options, the option's place in the list; unordered options are grey with the option's number), \
-         area is salience, a dark outline marks a red line. Hover a square for the stance in words."
+         area is salience, a dark outline marks a red line. Hover a square for the stance in words; click it for the evidence."
             .into(),
     ));
     let hm = heat_map_data(s);
