@@ -485,6 +485,9 @@ fn flagship_report_quotes_every_stance() {
         }
     }
     assert!(n > 50, "the flagship should have many quotes, found {n}");
+    let rest = without_quotes(&html);
+    assert!(!rest.contains("http://") && !rest.contains("https://"));
+    assert!(!html.contains(" src=") && !html.contains("<script"));
     for svg in svgs(&html) {
         roxmltree::Document::parse(svg).unwrap();
     }
