@@ -492,3 +492,69 @@ fn flagship_report_quotes_every_stance() {
         roxmltree::Document::parse(svg).unwrap();
     }
 }
+
+/// Red lines that leave no package: the report says so and lists the moves that would open it.
+#[test]
+fn empty_zone_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "North wants the river border. South wants the old border.",
+    )
+    .unwrap();
+    let sc = dir.path().join("s.toml");
+    std::fs::write(
+        &sc,
+        r#"
+[scenario]
+title = "Empty zone"
+[[sources]]
+id = "a"
+title = "A"
+path = "a.txt"
+[[actors]]
+id = "north"
+name = "North"
+kind = "state"
+capability = 1
+[[actors]]
+id = "south"
+name = "South"
+kind = "state"
+capability = 1
+[[issues]]
+id = "border"
+title = "Border"
+type = "scale"
+anchors = [{ at = 0, label = "old" }, { at = 50, label = "mid" }, { at = 100, label = "river" }]
+[[stances]]
+actor = "north"
+issue = "border"
+position = 100
+salience = 90
+red_line = 75
+evidence = [{ source = "a", quote = "North wants the river border." }]
+[[stances]]
+actor = "south"
+issue = "border"
+position = 0
+salience = 90
+red_line = 25
+evidence = [{ source = "a", quote = "South wants the old border." }]
+"#,
+    )
+    .unwrap();
+    detente()
+        .args(["report", sc.to_str().unwrap(), "--monte-carlo", "0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 of 3 packages (0%)"))
+        .stdout(predicate::str::contains(
+            "The zone of possible agreement is empty",
+        ))
+        .stdout(predicate::str::contains("equally the most restrictive"))
+        .stdout(predicate::str::contains(
+            "North accepts &quot;0 (old)&quot; on Border — opens 1 package",
+        ))
+        .stdout(predicate::str::contains("id=\"pareto\"").not());
+}

@@ -71,6 +71,15 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// "1 package", "2,000 packages".
+fn packages(n: u64) -> String {
+    if n == 1 {
+        "1 package".into()
+    } else {
+        format!("{} packages", thousands(n))
+    }
+}
+
 fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "–".into();
@@ -1146,9 +1155,9 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
         ]);
         if bl.sole > 0 {
             words.push(format!(
-                "{} red lines alone block {} packages that every other veto player would accept.",
+                "{} red lines alone block {} that every other veto player would accept.",
                 poss(&name),
-                thousands(bl.sole)
+                packages(bl.sole)
             ));
         }
         for r in &bl.red_lines {
@@ -1173,21 +1182,28 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             ));
         }
     }
-    if let Some((r, bl)) = a
-        .blockers
-        .iter()
-        .map(|bl| (bl.rejects, bl))
-        .max_by_key(|(r, _)| *r)
-        .filter(|(r, _)| *r > 0)
-    {
-        words.insert(
-            0,
+    let most = a.blockers.iter().map(|bl| bl.rejects).max().unwrap_or(0);
+    if most > 0 {
+        let who: Vec<String> = a
+            .blockers
+            .iter()
+            .filter(|bl| bl.rejects == most)
+            .map(|bl| poss(&party_name(bl.party)))
+            .collect();
+        let sentence = if who.len() == 1 {
             format!(
                 "{} red lines are the most restrictive: they rule out {} of all packages.",
-                poss(&party_name(bl.party)),
-                pct(r, a.outcomes)
-            ),
-        );
+                who[0],
+                pct(most, a.outcomes)
+            )
+        } else {
+            format!(
+                "{} red lines are equally the most restrictive: each rules out {} of all packages.",
+                who.join(" and "),
+                pct(most, a.outcomes)
+            )
+        };
+        words.insert(0, sentence);
     }
     lines.sort_by_key(|x| std::cmp::Reverse(x.0));
     for (_, row) in lines {
@@ -1232,11 +1248,7 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
                         )
                     })
                     .collect();
-                format!(
-                    "{} — opens {} packages",
-                    moves.join(" and "),
-                    thousands(r.opens)
-                )
+                format!("{} — opens {}", moves.join(" and "), packages(r.opens))
             })
             .collect();
         b.push(Block::List(items));
