@@ -980,7 +980,7 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             parties
                 .iter()
                 .zip(&a.disagreement)
-                .map(|(n, d)| format!("{n} {}", num(*d, 2)))
+                .map(|(n, d)| format!("{n} {d:.2}"))
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
