@@ -127,7 +127,7 @@
       ${sc.meta.description ? `<p>${esc(sc.meta.description)}</p>` : ""}
       <div class="row">
         <div class="card grow"><h2>Actor × issue: position (colour) and salience (strength)</h2>
-          <div class="legend"><span>position: first anchor / option</span><span class="bar"></span><span>last anchor / option</span><span>· faint = low salience, strong = high</span></div>
+          <div class="legend"><span>position: first anchor / option</span><span class="bar"></span><span>last anchor / option</span><span>· grey = unordered options · faint = low salience, strong = high</span></div>
           <div class="heat"><table id="heat"><tr><th class="actor"></th>${sc.issues.map((is, j) => `<th title="${esc(is.title)}">${esc(is.title)}</th>`).join("")}</tr>
           ${actorsWithStances.map((i) => `<tr><th class="actor" title="${esc(sc.actors[i].kind)} · capability ${fmt(sc.actors[i].capability)}">${esc(sc.actors[i].name)}</th>${sc.issues.map((is, j) => {
             const k = byKey.get(i + ":" + j);
@@ -140,7 +140,9 @@
       ${sc.meta.notes && sc.meta.notes.length ? `<div class="card"><h2>Analyst notes</h2><ul>${sc.meta.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></div>` : ""}`;
     for (const b of main().querySelectorAll("button.cell")) {
       const st = sc.stances[+b.dataset.stance];
-      b.style.background = posColor(posT(sc.issues[st.issue], st.position) ?? 0.5, st.salience);
+      // Unordered options have no left and right: grey, never a false colour scale.
+      const iss = sc.issues[st.issue];
+      b.style.background = iss.kind.type === "options" && !iss.kind.ordered ? posColor(0.5, st.salience) : posColor(posT(iss, st.position) ?? 0.5, st.salience);
       b.onclick = () => { for (const x of main().querySelectorAll(".cell.sel")) x.classList.remove("sel"); b.classList.add("sel"); stancePanel(s, +b.dataset.stance); };
     }
     const want = params.get("actor") && params.get("issue") && main().querySelector(`button.cell[data-actor="${CSS.escape(params.get("actor"))}"][data-issue="${CSS.escape(params.get("issue"))}"]`);
