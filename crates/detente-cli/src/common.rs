@@ -79,8 +79,18 @@ pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError
 pub fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
     let s = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failure(format!("cannot serialise output: {e}")))?;
-    println!("{s}");
-    Ok(())
+    write_stdout(&format!("{s}\n"))
+}
+
+/// Write to stdout; a closed pipe (`detente … | head`) ends the output quietly, not in a panic.
+pub fn write_stdout(text: &str) -> CmdResult {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!("cannot write output: {e}"))),
+    }
 }
 
 /// A table in the house style (UTF-8 borders, dynamic width).

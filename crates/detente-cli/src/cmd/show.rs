@@ -1,7 +1,7 @@
 //! `detente show FILE`: actors, issues and the actor × issue matrix; `--format json` prints the
 //! normalised scenario (a file `detente check` accepts).
 
-use crate::common::{load_scenario, print_json, table, CmdResult, Format};
+use crate::common::{load_scenario, print_json, table, write_stdout, CmdResult, Format};
 use detente_scenario::doc::ScenarioDoc;
 use detente_scenario::{IssueKind, Position, RedLine, Scenario};
 use std::path::PathBuf;
@@ -19,10 +19,7 @@ pub fn run(args: Args) -> CmdResult {
     match args.format {
         Format::Json => print_json(&ScenarioDoc::from_scenario(&sc)),
         Format::Csv => print_matrix_csv(&sc),
-        Format::Table => {
-            print_tables(&sc);
-            Ok(())
-        }
+        Format::Table => print_tables(&sc),
     }
 }
 
@@ -64,12 +61,14 @@ fn cell(sc: &Scenario, actor: usize, issue: usize) -> String {
     format!("{pos} ({sal}){rl}")
 }
 
-fn print_tables(sc: &Scenario) {
-    println!("{}", sc.meta.title);
+fn print_tables(sc: &Scenario) -> CmdResult {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", sc.meta.title);
     if let Some(d) = &sc.meta.as_of {
-        println!("as of {d}; {} sources", sc.sources.len());
+        let _ = writeln!(o, "as of {d}; {} sources", sc.sources.len());
     }
-    println!();
+    o.push('\n');
 
     let mut t = table();
     t.set_header(["actor", "name", "kind", "capability", "speaks for", "veto"]);
@@ -92,7 +91,7 @@ fn print_tables(sc: &Scenario) {
             },
         ]);
     }
-    println!("Actors\n{t}\n");
+    let _ = writeln!(o, "Actors\n{t}\n");
 
     let mut t = table();
     t.set_header(["issue", "title", "type", "scale / options", "status quo"]);
@@ -127,7 +126,7 @@ fn print_tables(sc: &Scenario) {
             i.status_quo.map(|p| i.describe(p)).unwrap_or_default(),
         ]);
     }
-    println!("Issues\n{t}\n");
+    let _ = writeln!(o, "Issues\n{t}\n");
 
     let with_stances: Vec<usize> = (0..sc.actors.len())
         .filter(|a| sc.stances.iter().any(|s| s.actor == *a))
@@ -141,15 +140,18 @@ fn print_tables(sc: &Scenario) {
         row.extend((0..sc.issues.len()).map(|i| cell(sc, a, i)));
         t.add_row(row);
     }
-    println!(
+    let _ = writeln!(
+        o,
         "Positions (salience 0–100; ≥x / ≤x: red line on a scale; ✗n: n options rejected)\n{t}"
     );
     let evidence: usize = sc.stances.iter().map(|s| s.evidence.len()).sum();
-    println!(
+    let _ = writeln!(
+        o,
         "\n{} stances, {} evidence quotes",
         sc.stances.len(),
         evidence
     );
+    write_stdout(&o)
 }
 
 fn print_matrix_csv(sc: &Scenario) -> CmdResult {
@@ -184,8 +186,7 @@ fn print_matrix_csv(sc: &Scenario) -> CmdResult {
             st.evidence.len()
         ));
     }
-    print!("{out}");
-    Ok(())
+    write_stdout(&out)
 }
 
 fn csv_field(s: &str) -> String {
