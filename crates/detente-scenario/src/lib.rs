@@ -131,9 +131,24 @@ pub fn load_bytes(bytes: &[u8], path: &Path, base_dir: &Path) -> Loaded {
 
 /// Validate scenario text as if read from `path`; sources are resolved against `base_dir`.
 pub fn load_str(text: &str, path: &Path, base_dir: &Path) -> Loaded {
+    load_with(text, path, &resolve::SourceTexts::Dir(base_dir))
+}
+
+/// Validate scenario text as if read from `path`, taking the source documents' texts from
+/// `sources` (keyed by the path as written in the scenario) instead of the file system. For
+/// servers: nothing outside the given texts is ever read.
+pub fn load_str_with_sources(
+    text: &str,
+    path: &Path,
+    sources: &std::collections::BTreeMap<String, String>,
+) -> Loaded {
+    load_with(text, path, &resolve::SourceTexts::Memory(sources))
+}
+
+fn load_with(text: &str, path: &Path, sources: &resolve::SourceTexts) -> Loaded {
     let mut sink = diag::Sink::new(path, text);
     let scenario = match node::parse(text, Syntax::guess(path, text), &mut sink) {
-        Some(root) => resolve::resolve(&root, base_dir, &mut sink),
+        Some(root) => resolve::resolve(&root, sources, &mut sink),
         None => Scenario::default(),
     };
     let mut diagnostics = sink.diagnostics;

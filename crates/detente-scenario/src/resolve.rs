@@ -8,6 +8,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
+/// Where the texts of source documents come from.
+pub enum SourceTexts<'a> {
+    /// Files, with paths relative to this folder (the scenario file's).
+    Dir(&'a Path),
+    /// Texts given in memory, keyed by the path as written in the scenario; nothing is read
+    /// from the file system.
+    Memory(&'a std::collections::BTreeMap<String, String>),
+}
+
 /// Largest source document read to verify evidence.
 const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -320,7 +329,7 @@ impl Ids {
     }
 }
 
-pub fn resolve(root: &Node, base_dir: &Path, sink: &mut Sink) -> Scenario {
+pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario {
     let mut sc = Scenario::default();
     let Some(top) = Fields::new(
         root,
@@ -384,11 +393,28 @@ pub fn resolve(root: &Node, base_dir: &Path, sink: &mut Sink) -> Scenario {
             check_date(d, node.span.clone(), "date", sink);
         }
         let path = f.string("path", what, true, sink).unwrap_or_default();
-        let resolved_path = base_dir.join(&path);
-        let text = if path.is_empty() {
-            None
-        } else {
-            read_source(&resolved_path, f.get("path").map(|n| n.span.clone()), sink)
+        let span = f.get("path").map(|n| n.span.clone());
+        let (resolved_path, text) = match sources {
+            SourceTexts::Dir(base_dir) => {
+                let resolved = base_dir.join(&path);
+                let text = if path.is_empty() {
+                    None
+                } else {
+                    read_source(&resolved, span, sink)
+                };
+                (resolved, text)
+            }
+            SourceTexts::Memory(texts) => {
+                let text = texts.get(&path).cloned();
+                if text.is_none() && !path.is_empty() {
+                    sink.error(
+                        span,
+                        format!("the text of source document `{path}` was not provided"),
+                        Some("send the article's text together with the scenario, keyed by this path".into()),
+                    );
+                }
+                (Path::new(&path).to_path_buf(), text)
+            }
         };
         sc.sources.push(Source {
             id,

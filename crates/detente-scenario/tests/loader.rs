@@ -214,3 +214,24 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn sources_given_in_memory_are_verified_without_reading_files() {
+    let text = std::fs::read_to_string(data("valid/minimal.toml")).unwrap();
+    let article = std::fs::read_to_string(data("valid/article.txt")).unwrap();
+    let mut sources = std::collections::BTreeMap::new();
+    sources.insert("article.txt".to_string(), article);
+    // a path that does not exist on disk: only the given texts are used
+    let l = detente_scenario::load_str_with_sources(&text, Path::new("/nowhere/x.toml"), &sources);
+    assert!(l.is_valid(), "{:#?}", l.diagnostics);
+    assert!(l
+        .scenario
+        .stances
+        .iter()
+        .all(|s| s.evidence.iter().all(|e| e.location.is_some())));
+    let l =
+        detente_scenario::load_str_with_sources(&text, Path::new("x.toml"), &Default::default());
+    let d = l.errors().next().unwrap();
+    assert!(d.message.contains("was not provided"), "{}", d.message);
+    assert_eq!(d.line, Some(10)); // the `path = …` line
+}
