@@ -3,17 +3,13 @@
 //! A scenario names its source documents by path (relative to the scenario file), and the
 //! scenario loader verifies every evidence quote by reading those files. A server must never
 //! read a path given in a request, so an upload is a *bundle*: the scenario text plus the text
-//! of each source, keyed by the path exactly as written in the scenario. Before the loader
-//! runs, the declared paths are read out of the scenario with the same parsers the loader uses
-//! (`toml_edit`, `jsonc-parser`); absolute paths are refused; the uploaded texts are written
-//! into a fresh private temporary directory deep enough that every `..` stays inside it, and
-//! the loader is pointed there. So the only files it can read are the ones the server just
-//! wrote from the upload. (An in-memory loader entry point in `detente-scenario` would make the
-//! temporary directory unnecessary.)
+//! of each source, keyed by the path exactly as written in the scenario. The loader's in-memory
+//! entry point (`detente_scenario::load_str_with_sources`) verifies the evidence against those
+//! texts and reads no file at all: a path in a request is only ever a key into the upload.
 
-use detente_scenario::{Diagnostic, LineIndex, Loaded, Severity, Syntax};
+use detente_scenario::{Diagnostic, Loaded, Syntax};
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 /// A scenario as uploaded: its text, the name it had, and its sources' texts.
 #[derive(Debug, Clone)]
@@ -79,191 +75,31 @@ pub fn clean_file_name(name: &str, text: &str) -> String {
     s
 }
 
-/// The source paths a scenario text declares, or `None` when the text does not parse (the
-/// loader's parse then fails too, so it reads no sources).
-fn declared_paths(text: &str, syntax: Syntax) -> Option<Vec<String>> {
-    match syntax {
-        Syntax::Toml => {
-            let doc: toml_edit::DocumentMut = text.parse().ok()?;
-            let mut out = Vec::new();
-            match doc.get("sources") {
-                Some(toml_edit::Item::ArrayOfTables(a)) => {
-                    for t in a.iter() {
-                        if let Some(p) = t.get("path").and_then(|p| p.as_str()) {
-                            out.push(p.to_string());
-                        }
-                    }
-                }
-                Some(toml_edit::Item::Value(toml_edit::Value::Array(a))) => {
-                    for v in a.iter() {
-                        if let Some(p) = v
-                            .as_inline_table()
-                            .and_then(|t| t.get("path"))
-                            .and_then(|p| p.as_str())
-                        {
-                            out.push(p.to_string());
-                        }
-                    }
-                }
-                _ => {}
-            }
-            Some(out)
-        }
-        Syntax::Json => {
-            let v: serde_json::Value =
-                jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default())
-                    .ok()?;
-            let mut out = Vec::new();
-            if let Some(a) = v.get("sources").and_then(|s| s.as_array()) {
-                for s in a {
-                    if let Some(p) = s.get("path").and_then(|p| p.as_str()) {
-                        out.push(p.to_string());
-                    }
-                }
-            }
-            Some(out)
-        }
-    }
-}
-
-/// A relative path split into normal components after resolving `.` and `..` lexically,
-/// with the number of levels it climbs above its base. `None` for absolute paths.
-fn normalise(path: &str) -> Option<(Vec<String>, usize)> {
-    if path.contains('\0') {
-        return None;
-    }
-    let p = Path::new(path);
-    let mut parts: Vec<String> = Vec::new();
-    let mut depth: isize = 0;
-    let mut climb: usize = 0;
-    // Invariant: parts.len() == depth - min(lowest depth so far, 0).
-    for c in p.components() {
-        match c {
-            Component::Prefix(_) | Component::RootDir => return None,
-            Component::CurDir => {}
-            Component::ParentDir => {
-                depth -= 1;
-                climb = climb.max((-depth).max(0) as usize);
-                // The stack is empty exactly when `depth` is at a new low, so what remains
-                // at the end is relative to the highest ancestor reached.
-                parts.pop();
-            }
-            Component::Normal(s) => {
-                depth += 1;
-                parts.push(s.to_string_lossy().into_owned());
-            }
-        }
-    }
-    Some((parts, climb))
-}
-
 /// Load a bundle. Never reads a file the server did not just write from the bundle.
 pub fn load_bundle(bundle: &Bundle) -> LoadedBundle {
     let file_name = clean_file_name(&bundle.file_name, &bundle.text);
     let virtual_path = PathBuf::from(&file_name);
     let syntax = Syntax::guess(&virtual_path, &bundle.text);
-    let fail = |message: String, hint: Option<String>, at: Option<usize>| {
-        let (line, column) = match at {
-            Some(off) => {
-                let (l, c) = LineIndex::new(&bundle.text).line_col(&bundle.text, off);
-                (Some(l), Some(c))
-            }
-            None => (None, None),
-        };
-        LoadedBundle {
-            loaded: Loaded {
-                scenario: Default::default(),
-                diagnostics: vec![Diagnostic {
-                    severity: Severity::Error,
-                    file: virtual_path.clone(),
-                    line,
-                    column,
-                    span: at.map(|o| o..o + 1),
-                    message,
-                    hint,
-                }],
-            },
-            syntax,
-            sources: BTreeMap::new(),
-            file_name: file_name.clone(),
-        }
-    };
-    let sandbox = match tempfile::Builder::new().prefix("detente-load-").tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            return fail(
-                format!("server cannot create a temporary directory: {e}"),
-                None,
-                None,
-            )
-        }
-    };
-    let declared = declared_paths(&bundle.text, syntax);
-    let mut kept = BTreeMap::new();
-    let mut plan: Vec<(Vec<String>, usize, &str)> = Vec::new();
-    let mut max_climb = 0;
-    for path in declared.iter().flatten() {
-        let Some((parts, climb)) = normalise(path) else {
-            let at = bundle.text.find(path.as_str());
-            return fail(
-                format!("source path `{path}` is absolute; the server reads only sources uploaded with the scenario"),
-                Some("write source paths relative to the scenario file".into()),
-                at,
-            );
-        };
-        max_climb = max_climb.max(climb);
-        if let Some(t) = bundle.sources.get(path) {
-            kept.insert(path.clone(), t.clone());
-            plan.push((parts, climb, t));
-        }
-    }
-    // base = sandbox/_/_/…  (max_climb levels), so `..` never leaves the sandbox.
-    let mut base = sandbox.path().to_path_buf();
-    for i in 0..max_climb {
-        base.push(format!("d{i}"));
-    }
-    if let Err(e) = std::fs::create_dir_all(&base) {
-        return fail(format!("server cannot prepare sources: {e}"), None, None);
-    }
-    for (parts, climb, text) in &plan {
-        // A path climbing `climb` levels lands at sandbox/d0/…/d(max_climb-climb-1)/parts…
-        let mut target = sandbox.path().to_path_buf();
-        for i in 0..(max_climb - climb) {
-            target.push(format!("d{i}"));
-        }
-        for p in parts {
-            target.push(p);
-        }
-        if parts.is_empty() {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        // A path naming a directory we created for another source fails here; the loader then
-        // reports that source as unreadable, which is the truth.
-        let _ = std::fs::write(&target, text);
-    }
-    let mut loaded = detente_scenario::load_str(&bundle.text, &virtual_path, &base);
-    // Hide the sandbox location from messages.
-    let base_s = format!("{}/", base.display());
-    let root_s = sandbox.path().display().to_string();
+    let mut loaded =
+        detente_scenario::load_str_with_sources(&bundle.text, &virtual_path, &bundle.sources);
+    let kept: BTreeMap<String, String> = loaded
+        .scenario
+        .sources
+        .iter()
+        .filter_map(|s| {
+            bundle
+                .sources
+                .get(&s.path)
+                .map(|t| (s.path.clone(), t.clone()))
+        })
+        .collect();
     for d in &mut loaded.diagnostics {
-        d.message = d.message.replace(&base_s, "").replace(&root_s, "");
-        // A source the upload did not include: say so, instead of the OS error from the sandbox.
-        if d.message.starts_with("cannot read source") && d.message.contains("os error") {
-            if let Some((head, _)) = d.message.rsplit_once(": ") {
-                d.message = format!("{head}: its text was not uploaded with the scenario");
-                d.hint = Some(
-                    "send the article's text with the scenario (a bundle's `sources`, keyed by this path; \
-                     the Articles field of the upload form; or `detente serve FILE`)"
-                        .into(),
-                );
-                continue;
-            }
-        }
-        if let Some(h) = &mut d.hint {
-            *h = h.replace(&base_s, "").replace(&root_s, "");
+        if d.message.contains("was not provided") {
+            d.hint = Some(
+                "send the article's text with the scenario (a bundle's `sources`, keyed by this path; \
+                 the Articles field of the upload form; or `detente serve FILE`)"
+                    .into(),
+            );
         }
     }
     for s in &mut loaded.scenario.sources {
@@ -429,34 +265,10 @@ mod tests {
     }
 
     #[test]
-    fn normalise_counts_climbs_and_refuses_absolute() {
-        assert_eq!(
-            normalise("../data/a.txt"),
-            Some((vec!["data".into(), "a.txt".into()], 1))
-        );
-        assert_eq!(normalise("a/../../b.txt"), Some((vec!["b.txt".into()], 1)));
-        assert_eq!(normalise("x/./y.txt").unwrap().1, 0);
-        assert_eq!(normalise("/etc/passwd"), None);
-    }
-
-    #[test]
-    fn declared_paths_from_toml_and_json() {
-        let t = "[[sources]]\nid = \"a\"\ntitle = \"A\"\npath = \"../x/a.txt\"\n";
-        assert_eq!(
-            declared_paths(t, Syntax::Toml),
-            Some(vec!["../x/a.txt".to_string()])
-        );
-        let j = "{ // c\n \"sources\": [{\"id\": \"a\", \"path\": \"b.txt\",},] }";
-        assert_eq!(
-            declared_paths(j, Syntax::Json),
-            Some(vec!["b.txt".to_string()])
-        );
-        assert_eq!(declared_paths("[[", Syntax::Toml), None);
-    }
-
-    #[test]
-    fn absolute_source_paths_are_refused_with_a_location() {
-        let text = "[scenario]\ntitle = \"t\"\n[[sources]]\nid = \"a\"\ntitle = \"A\"\npath = \"/etc/passwd\"\n";
+    fn source_paths_are_never_read_from_disk() {
+        // An absolute path to a file that exists: its text was not uploaded, so it is reported
+        // missing, never read.
+        let text = "[scenario]\ntitle = \"t\"\n[[sources]]\nid = \"a\"\ntitle = \"A\"\npath = \"/etc/hostname\"\n";
         let b = Bundle {
             text: text.into(),
             file_name: "s.toml".into(),
@@ -465,8 +277,9 @@ mod tests {
         let l = load_bundle(&b);
         assert!(!l.is_valid());
         let d = &l.loaded.diagnostics[0];
-        assert!(d.message.contains("absolute"), "{}", d.message);
+        assert!(d.message.contains("was not provided"), "{}", d.message);
         assert_eq!(d.line, Some(6));
+        assert!(l.source_text(0).is_none());
     }
 
     #[test]

@@ -281,7 +281,7 @@ async fn bad_scenarios_get_located_diagnostics() {
         d["message"]
             .as_str()
             .unwrap()
-            .contains("article.txt: its text was not uploaded"),
+            .contains("`article.txt` was not provided"),
         "{v}"
     );
     assert!(
@@ -289,7 +289,8 @@ async fn bad_scenarios_get_located_diagnostics() {
         "{v}"
     );
 
-    // An absolute source path is refused before the loader could read it.
+    // An absolute source path names an existing file, but paths are only keys into the
+    // upload: nothing is read from disk.
     let abs = text.replace("path = \"article.txt\"", "path = \"/etc/passwd\"");
     let (s, v) = call(&app, "POST", "/api/scenarios", Some(abs)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -297,11 +298,11 @@ async fn bad_scenarios_get_located_diagnostics() {
         v["diagnostics"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("absolute"),
+            .contains("`/etc/passwd` was not provided"),
         "{v}"
     );
 
-    // A relative path climbing out of the scenario's folder reads only the sandbox.
+    // A relative path climbing out of the scenario's folder is not read either.
     let climb = text.replace(
         "path = \"article.txt\"",
         "path = \"../../../../../../../../etc/hostname\"",
