@@ -2,7 +2,7 @@
 same GENIUS folders, one after the other, and print the times and the ratio.
 
 Usage: python compare.py DETENTE_BINARY FOLDER... [--timeout SECONDS]
-detente: best wall time of 3 runs of the whole command (read XML, analyse, render JSON).
+detente: best wall time of 5 runs of the whole command (read XML, analyse, render JSON).
 NegMAS: one run of load + pareto_frontier + nash_points (import time excluded), in a
 subprocess with a timeout.
 """
@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def time_detente(binary, folder):
     best = None
     out = None
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         r = subprocess.run([binary, "deals", "--genius", folder, "--format", "json"], capture_output=True, check=True)
         dt = time.perf_counter() - t0
