@@ -462,7 +462,13 @@ pub fn analyse_with_progress(
         }
         go
     };
-    let mut part = engine::run(&ctx, card, opts.chunk_size, &Some(&wrapped));
+    // Small spaces: smaller chunks so that every thread gets several (results do not depend on
+    // the chunk size).
+    let per_thread = card
+        .div_ceil(8 * rayon::current_num_threads() as u64)
+        .max(4096);
+    let chunk_size = opts.chunk_size.min(per_thread).max(1);
+    let mut part = engine::run(&ctx, card, chunk_size, &Some(&wrapped));
     if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(DealError("cancelled".into()));
     }
@@ -592,7 +598,7 @@ pub fn analyse_with_progress(
             }
             allowed.push(table);
         }
-        let opens = engine::opened(&ctx, card, opts.chunk_size, &allowed, total_values);
+        let opens = engine::opened(&ctx, card, chunk_size, &allowed, total_values);
         for (c, opens) in part.relax.iter().zip(opens) {
             let moves: Vec<Move> = c
                 .moves
