@@ -1105,7 +1105,11 @@ fn red_line_of(
             let r = rl?;
             let b = position_of(issue, r, "red_line", sink)?.as_scale()?;
             match position {
-                Some(Position::Scale(x)) => Some(if x >= b {
+                // A red line at the position itself: nothing but the position is acceptable.
+                Some(Position::Scale(x)) if (x - b).abs() < 1e-9 => {
+                    Some(RedLine::Range { lo: b, hi: b })
+                }
+                Some(Position::Scale(x)) => Some(if x > b {
                     RedLine::Range {
                         lo: b,
                         hi: Issue::SCALE_MAX,
@@ -1138,7 +1142,10 @@ fn red_line_of(
                 } else if let Some(Position::Option(b)) = position_of(issue, r, "red_line", sink) {
                     match position {
                         Some(Position::Option(p)) => {
-                            if p >= b {
+                            if p == b {
+                                // A red line at the position itself: every other option is out.
+                                rejected.extend((0..options.len()).filter(|&i| i != p));
+                            } else if p > b {
                                 rejected.extend(0..b);
                             } else {
                                 rejected.extend(b + 1..options.len());

@@ -235,3 +235,36 @@ fn sources_given_in_memory_are_verified_without_reading_files() {
     assert!(d.message.contains("was not provided"), "{}", d.message);
     assert_eq!(d.line, Some(10)); // the `path = …` line
 }
+
+#[test]
+fn a_red_line_at_the_position_itself_accepts_only_the_position() {
+    let text = std::fs::read_to_string(data("valid/minimal.toml")).unwrap();
+    // scale: north at 0 with its red line at 0 accepts only 0
+    let t = text.replace("red_line = 50\nposition_range = [0, 10]", "red_line = 0");
+    let l = detente_scenario::load_str(&t, &data("valid/x.toml"), &data("valid"));
+    assert!(l.is_valid(), "{:#?}", l.diagnostics);
+    let rl = l.scenario.stance(0, 0).unwrap().red_line.clone().unwrap();
+    assert_eq!(rl, RedLine::Range { lo: 0.0, hi: 0.0 });
+    assert!(rl.accepts(Position::Scale(0.0)) && !rl.accepts(Position::Scale(10.0)));
+    // ordered options: south at "river" (the last option) with its red line there rejects the rest
+    let t = text.replace("rejects = [\"none\"]", "red_line = \"river\"");
+    let l = detente_scenario::load_str(&t, &data("valid/x.toml"), &data("valid"));
+    assert!(l.is_valid(), "{:#?}", l.diagnostics);
+    assert_eq!(
+        l.scenario.stance(1, 1).unwrap().red_line,
+        Some(RedLine::Rejects {
+            options: vec![0, 1]
+        })
+    );
+    // and a red line at the first option, position there too
+    let t = text
+        .replace("position = \"river\"", "position = \"none\"")
+        .replace("rejects = [\"none\"]", "red_line = \"none\"");
+    let l = detente_scenario::load_str(&t, &data("valid/x.toml"), &data("valid"));
+    assert_eq!(
+        l.scenario.stance(1, 1).unwrap().red_line,
+        Some(RedLine::Rejects {
+            options: vec![1, 2]
+        })
+    );
+}
