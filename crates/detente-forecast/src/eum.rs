@@ -386,6 +386,12 @@ struct Work {
     e_rj: Vec<f64>,
     ln_s: Vec<f64>,
     ln_f: Vec<f64>,
+    /// D transposed (risk-adjusted votes): dt[i*n + k] = w_k (|x_k − x_i| / R)^r_k.
+    dt: Vec<f64>,
+    /// Per-pair denominators (all-pairs probabilities with risk-adjusted votes).
+    den: Vec<f64>,
+    /// num_ji per pair of the upper triangle (risk-adjusted votes).
+    num_t: Vec<f64>,
     le: Vec<usize>,
     lt: Vec<usize>,
     usq: Vec<f64>,
@@ -498,6 +504,8 @@ impl Eum {
             let mut pairs = Vec::new();
             // Each actor's accepted offer depends only on its own row: rows in parallel for
             // large issues (deterministic: every row is computed the same way).
+            let need_key = o.priority == OfferPriority::ByKind
+                && o.compromise == CompromiseChoice::LowestWeightedPoint;
             let choose = |i: usize| -> Option<Offer> {
                 let mut best: Option<Offer> = None;
                 for j in 0..n {
@@ -509,7 +517,7 @@ impl Eum {
                         RiskPerspective::Challenger => (work.e[i * n + j], work.e[j * n + i]),
                         RiskPerspective::Receiver => (work.e[i * n + j], work.e_rj[j * n + i]),
                     };
-                    if let Some(off) = offer_to(own, other, x[i], x[j])
+                    if let Some(off) = offer_to(own, other, x[i], x[j], need_key)
                         .filter(|o| self.options.compel || o.kind != Interaction::Compel)
                     {
                         best = Some(match best {
@@ -633,46 +641,93 @@ impl Eum {
     fn probabilities(&self, x: &[f64], w: &[f64], r: Option<&[f64]>, range: f64, wk: &mut Work) {
         let n = x.len();
         if let Some(r) = r {
-            // D[k][i] = w_k (|x_k − x_i| / R)^r_k: n² powers, then O(n³) differences.
-            wk.ln_s.clear();
-            wk.ln_s.resize(n * n, 0.0);
+            // D[k][i] = w_k (|x_k − x_i| / R)^r_k: n² powers, then O(n³) differences. D is
+            // stored transposed (dt[i*n + k] = D[k][i]) so that the sum over voters k reads
+            // two contiguous rows. The difference for (j, i) is exactly the negation of the one
+            // for (i, j) (IEEE subtraction is antisymmetric), so each unordered pair is summed
+            // once, in the same order of voters as before: the results are bit-for-bit those
+            // of the plain O(n³) double loop.
+            wk.dt.resize(n * n, 0.0);
             for k in 0..n {
                 for i in 0..n {
-                    wk.ln_s[k * n + i] = w[k] * ((x[k] - x[i]).abs() / range).powf(r[k]);
+                    wk.dt[i * n + k] = w[k] * ((x[k] - x[i]).abs() / range).powf(r[k]);
                 }
             }
             wk.p.clear();
             wk.p.resize(n * n, 0.0);
-            let mut total = 0.0;
-            for i in 0..n {
-                for j in 0..n {
-                    if i == j {
-                        continue;
-                    }
-                    let (mut num, mut den) = (0.0, 0.0);
-                    for k in 0..n {
-                        let a = wk.ln_s[k * n + j] - wk.ln_s[k * n + i];
-                        num += a.max(0.0);
+            let per_pair = self.options.probability == ProbabilityDenominator::PerPair;
+            // Upper triangle: num_ij in p[i*n + j], num_ji in num_t[i*n + j], den in den[i*n + j]
+            // (j > i); rows are independent, so large issues sum them on several threads with
+            // the same result.
+            wk.num_t.resize(n * n, 0.0);
+            wk.den.resize(n * n, 0.0);
+            let dt = &wk.dt;
+            let tri_row = |i: usize, p_row: &mut [f64], t_row: &mut [f64], d_row: &mut [f64]| {
+                let di = &dt[i * n..(i + 1) * n];
+                for j in (i + 1)..n {
+                    let dj = &dt[j * n..(j + 1) * n];
+                    // a_k = D[k][j] − D[k][i] for (i, j); −a_k for (j, i).
+                    let (mut num_ij, mut num_ji, mut den) = (0.0, 0.0, 0.0);
+                    for (&vj, &vi) in dj.iter().zip(di) {
+                        let a = vj - vi;
+                        num_ij += a.max(0.0);
+                        num_ji += (vi - vj).max(0.0);
                         den += a.abs();
                     }
-                    wk.p[i * n + j] = match self.options.probability {
-                        ProbabilityDenominator::PerPair => {
-                            if den > 0.0 {
-                                num / den
-                            } else {
-                                0.5
-                            }
-                        }
-                        ProbabilityDenominator::AllPairs => {
-                            total += den;
-                            num
-                        }
-                    };
+                    p_row[j] = num_ij;
+                    t_row[j] = num_ji;
+                    d_row[j] = den;
+                }
+            };
+            if n >= PAR_MIN_ACTORS {
+                use rayon::prelude::*;
+                wk.p.par_chunks_mut(n)
+                    .zip(wk.num_t.par_chunks_mut(n))
+                    .zip(wk.den.par_chunks_mut(n))
+                    .enumerate()
+                    .for_each(|(i, ((p, t), d))| tri_row(i, p, t, d));
+            } else {
+                for (i, ((p, t), d)) in
+                    wk.p.chunks_mut(n)
+                        .zip(wk.num_t.chunks_mut(n))
+                        .zip(wk.den.chunks_mut(n))
+                        .enumerate()
+                {
+                    tri_row(i, p, t, d);
                 }
             }
-            if self.options.probability == ProbabilityDenominator::AllPairs && total > 0.0 {
-                for v in wk.p.iter_mut() {
-                    *v /= total;
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    let (num_ij, num_ji, den) =
+                        (wk.p[i * n + j], wk.num_t[i * n + j], wk.den[i * n + j]);
+                    if per_pair {
+                        let (pij, pji) = if den > 0.0 {
+                            (num_ij / den, num_ji / den)
+                        } else {
+                            (0.5, 0.5)
+                        };
+                        wk.p[i * n + j] = pij;
+                        wk.p[j * n + i] = pji;
+                    } else {
+                        wk.p[j * n + i] = num_ji;
+                        wk.den[j * n + i] = den;
+                    }
+                }
+            }
+            if !per_pair {
+                // The total in the original order of pairs (row by row).
+                let mut total = 0.0;
+                for i in 0..n {
+                    for j in 0..n {
+                        if i != j {
+                            total += wk.den[i * n + j];
+                        }
+                    }
+                }
+                if total > 0.0 {
+                    for v in wk.p.iter_mut() {
+                        *v /= total;
+                    }
                 }
             }
             return;
@@ -787,17 +842,15 @@ impl Eum {
             Pass::Second => &mut wk.e,
         });
         let mut trj = std::mem::take(&mut wk.e_rj);
-        target.clear();
+        // Every element of a row is written below: no need to clear (saves a memset of n²).
         target.resize(n * n, 0.0);
-        trj.clear();
         if need_rj {
             trj.resize(n * n, 0.0);
         }
         // ln of the success/failure bases per unordered pair (independent of r).
         if r.is_some() {
-            wk.ln_s.clear();
+            // Off-diagonal elements are all written; the diagonal is never read.
             wk.ln_s.resize(n * n, 0.0);
-            wk.ln_f.clear();
             wk.ln_f.resize(n * n, 0.0);
             for i in 0..n {
                 for j in (i + 1)..n {
@@ -967,11 +1020,16 @@ fn span(x: &[f64]) -> f64 {
 
 /// The offer actor i (at `xi`) receives from j (at `xj`), given E_i(challenge j) = `own` and
 /// E_j(challenge i) = `other` as i perceives them.
-fn offer_to(own: f64, other: f64, xi: f64, xj: f64) -> Option<Offer> {
+/// The key (a division) is computed only when `need_key` (the option that reads it is on).
+fn offer_to(own: f64, other: f64, xi: f64, xj: f64, need_key: bool) -> Option<Offer> {
     if other <= 0.0 {
         return None; // j does not challenge i
     }
-    let key = (own.abs() * xi + other.abs() * xj) / (own.abs() + other.abs());
+    let key = if need_key {
+        (own.abs() * xi + other.abs() * xj) / (own.abs() + other.abs())
+    } else {
+        0.0
+    };
     if own > 0.0 {
         // Conflict: the one with the lower value gives in fully.
         return if own < other {

@@ -111,13 +111,13 @@ fn record() -> Option<String> {
 
 /// All numbers in a line (anything that parses as f64 between separators).
 fn numbers(line: &str) -> Vec<f64> {
-    line.split(|c: char| c == ' ' || c == ',' || c == '[' || c == ']' || c == '(' || c == ')')
+    line.split([' ', ',', '[', ']', '(', ')'])
         .filter_map(|t| t.strip_prefix("Some").unwrap_or(t).parse::<f64>().ok())
         .collect()
 }
 
 fn words(line: &str) -> Vec<&str> {
-    line.split(|c: char| c == ' ' || c == ',' || c == '[' || c == ']' || c == '(' || c == ')')
+    line.split([' ', ',', '[', ']', '(', ')'])
         .filter(|t| !t.is_empty() && t.parse::<f64>().is_err())
         .collect()
 }
