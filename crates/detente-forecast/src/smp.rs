@@ -154,6 +154,10 @@ impl Smp {
         // position (uv[a*nv + v] = u_voter_v(y_a)) so that each contest reads contiguous memory.
         let voters: Vec<usize> = (0..n).filter(|&k| cap[k] > 0.0).collect();
         let mut uv = vec![0.0; n * voters.len()];
+        // Actors present on every dimension with a positive salience (bargaining fast path).
+        let full: Vec<bool> = (0..n)
+            .map(|i| (0..nd).all(|d| present[i * nd + d] && sal[i * nd + d] > 0.0))
+            .collect();
         let mut rounds_run = 0;
         let mut converged = n < 2;
         let mut last_move = 0.0;
@@ -177,22 +181,48 @@ impl Smp {
                         continue;
                     }
                     let pij = prob[i * n + j];
+                    // i never beats j: the bargain is y_j up to rounding (an ulp), which i does
+                    // not prefer to y_j by the 1e-12 margin below: no proposal.
+                    if pij == 0.0 {
+                        continue;
+                    }
                     let pji = prob[j * n + i];
-                    for d in 0..nd {
-                        let (pi, pj) = (present[i * nd + d], present[j * nd + d]);
-                        bargain[d] = if pi && pj {
+                    // Fast path (both on every dimension with salience > 0, and j can win): a
+                    // branch-free loop the compiler vectorises; the same operations in the same
+                    // order as the general rule, so the same bits. Falls back to the general rule
+                    // if a weight underflows to 0.
+                    let mut done = false;
+                    if full[i] && full[j] && pji > 0.0 {
+                        let (si, sj) = (&sal[i * nd..(i + 1) * nd], &sal[j * nd..(j + 1) * nd]);
+                        let yi = &y[i * nd..(i + 1) * nd];
+                        let mut ok = true;
+                        for d in 0..nd {
+                            let a = pij * si[d];
+                            let b = pji * sj[d];
+                            ok &= a + b > 0.0;
+                            bargain[d] = (a * yi[d] + b * yj[d]) / (a + b);
+                        }
+                        done = ok;
+                    }
+                    if !done {
+                        // The general rule, written with selects instead of branches (the
+                        // divisions overlap instead of waiting on mispredicted jumps); y_j / 1
+                        // is y_j exactly, so the values are the same bits as the branches'.
+                        for d in 0..nd {
+                            let both = present[i * nd + d] & present[j * nd + d];
+                            let (yid, yjd) = (y[i * nd + d], y[j * nd + d]);
                             let a = pij * sal[i * nd + d];
                             let b = pji * sal[j * nd + d];
-                            if a + b > 0.0 {
-                                (a * y[i * nd + d] + b * y[j * nd + d]) / (a + b)
+                            let (num, den) = if a + b > 0.0 {
+                                (a * yid + b * yjd, a + b)
                             } else if pij + pji > 0.0 {
-                                (pij * y[i * nd + d] + pji * y[j * nd + d]) / (pij + pji)
+                                (pij * yid + pji * yjd, pij + pji)
                             } else {
-                                y[j * nd + d]
-                            }
-                        } else {
-                            y[j * nd + d]
-                        };
+                                (yjd, 1.0)
+                            };
+                            let (num, den) = if both { (num, den) } else { (yjd, 1.0) };
+                            bargain[d] = num / den;
+                        }
                     }
                     // i proposes only if it prefers the bargain to j's current position.
                     let ui_b = utility(&ideal, &sal, i, nd, &bargain);
@@ -306,11 +336,11 @@ impl Smp {
                 let (mut si, mut sj) = (0.0, 0.0);
                 for v in 0..nv {
                     let d = cv[v] * (ui[v] - uj[v]);
-                    if d > 0.0 {
-                        si += d;
-                    } else {
-                        sj -= d;
-                    }
+                    // Branch-free (adding or subtracting +0.0 leaves the sums unchanged, so
+                    // this is the same as `if d > 0 { si += d } else { sj -= d }`).
+                    let pos = d > 0.0;
+                    si += if pos { d } else { 0.0 };
+                    sj -= if pos { 0.0 } else { d };
                 }
                 let (a, b) = match self.options.victory {
                     VictoryModel::Linear => (si, sj),
