@@ -849,18 +849,35 @@ impl Eum {
         }
         // ln of the success/failure bases per unordered pair (independent of r).
         if r.is_some() {
-            // Off-diagonal elements are all written; the diagonal is never read.
+            // Off-diagonal elements are all written; the diagonal is never read. The upper
+            // triangle is computed row by row (on several threads for large issues: each row
+            // is independent), then mirrored.
             wk.ln_s.resize(n * n, 0.0);
             wk.ln_f.resize(n * n, 0.0);
-            for i in 0..n {
+            let fill = |i: usize, ls_row: &mut [f64], lf_row: &mut [f64]| {
                 for j in (i + 1)..n {
                     let dr = ((x[i] - x[j]).abs() / range).min(1.0);
-                    let (ls, lf) = ((0.5 - 0.5 * dr).max(0.0).ln(), (0.5 + 0.5 * dr).ln());
-                    // Stored both ways so that every row reads contiguous memory.
-                    wk.ln_s[i * n + j] = ls;
-                    wk.ln_s[j * n + i] = ls;
-                    wk.ln_f[i * n + j] = lf;
-                    wk.ln_f[j * n + i] = lf;
+                    ls_row[j] = (0.5 - 0.5 * dr).max(0.0).ln();
+                    lf_row[j] = (0.5 + 0.5 * dr).ln();
+                }
+            };
+            if n >= PAR_MIN_ACTORS {
+                use rayon::prelude::*;
+                wk.ln_s
+                    .par_chunks_mut(n)
+                    .zip(wk.ln_f.par_chunks_mut(n))
+                    .enumerate()
+                    .for_each(|(i, (ls, lf))| fill(i, ls, lf));
+            } else {
+                for (i, (ls, lf)) in wk.ln_s.chunks_mut(n).zip(wk.ln_f.chunks_mut(n)).enumerate() {
+                    fill(i, ls, lf);
+                }
+            }
+            // Stored both ways so that every row reads contiguous memory.
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    wk.ln_s[j * n + i] = wk.ln_s[i * n + j];
+                    wk.ln_f[j * n + i] = wk.ln_f[i * n + j];
                 }
             }
         }
