@@ -1,7 +1,8 @@
 //! Time N Monte Carlo runs of a scenario through every model (release build):
-//! `cargo run --release -p detente-forecast --example mc_flagship -- [N] [SCENARIO] [NOISE] [MODELS]`
+//! `cargo run --release -p detente-forecast --example mc_flagship -- [N] [SCENARIO] [NOISE] [MODELS] [SMP_TOLERANCE]`
 //! (defaults: 100000, scenarios/ukraine-2025.toml,
-//! `position=normal:5,salience=normal:5,capability=normal:10%`, all models).
+//! `position=normal:5,salience=normal:5,capability=normal:10%`, all models, the spatial model's
+//! default convergence tolerance).
 use detente_forecast::montecarlo::{run, NoiseSpec};
 use detente_forecast::{build_model, ModelConfig, MODEL_NAMES};
 use std::time::Instant;
@@ -28,9 +29,13 @@ fn main() {
     assert!(loaded.is_valid(), "{path} has errors");
     let conv = detente_forecast::io::from_scenario(&loaded.scenario);
     let spec = NoiseSpec::parse(&noise).expect("noise spec");
+    let mut config = ModelConfig::default();
+    if let Some(t) = args.get(5) {
+        config.smp.tolerance = t.parse().expect("SMP tolerance");
+    }
     let models: Vec<_> = names
         .iter()
-        .map(|m| build_model(m, &ModelConfig::default()).expect("model"))
+        .map(|m| build_model(m, &config).expect("model"))
         .collect();
     let t = Instant::now();
     let res = run(
@@ -45,10 +50,11 @@ fn main() {
     );
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "{n} runs × {} models × {} issues on {} thread(s): {secs:.2} s ({:.1} µs per run)",
+        "{n} runs × {} models × {} issues on {} thread(s), SMP tolerance {}: {secs:.2} s ({:.1} µs per run)",
         models.len(),
         conv.problem.issues.len(),
         rayon::current_num_threads(),
+        config.smp.tolerance,
         secs / n as f64 * 1e6
     );
     for (m, name) in names.iter().enumerate() {
