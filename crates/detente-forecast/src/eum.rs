@@ -898,6 +898,7 @@ impl Eum {
             ln_s: &wk.ln_s,
             ln_f: &wk.ln_f,
             usq: &wk.usq,
+            order: &wk.order,
         };
         if n >= PAR_MIN_ACTORS {
             use rayon::prelude::*;
@@ -977,7 +978,11 @@ impl Eum {
                 let ri = r[i];
                 let ls_row = &c.ln_s[i * n..(i + 1) * n];
                 let lf_row = &c.ln_f[i * n..(i + 1) * n];
-                for j in 0..n {
+                // In position order, so that actors at the same position (common after the
+                // first round) reuse the two powers of the previous one: same inputs, same bits.
+                debug_assert_eq!(c.order.len(), n);
+                let (mut prev, mut ps, mut pf) = (f64::NAN, 0.0, 0.0);
+                for &j in c.order {
                     if i == j || xi == x[j] {
                         out[j] = 0.0;
                         if let Some(t) = out_rj.as_deref_mut() {
@@ -988,7 +993,12 @@ impl Eum {
                     let sj = if target_salience { c.s[j] } else { c.s[i] };
                     let p = p_row[j];
                     let (ls, lf) = (ls_row[j], lf_row[j]);
-                    let mut e = eu(sj, p, (ri * ls).exp(), (ri * lf).exp(), c.usq[i], q);
+                    if x[j] != prev {
+                        prev = x[j];
+                        ps = (ri * ls).exp();
+                        pf = (ri * lf).exp();
+                    }
+                    let mut e = eu(sj, p, ps, pf, c.usq[i], q);
                     if q < 1.0 {
                         e -= sq_term((xi - x[j]).abs(), ri);
                     }
@@ -1021,6 +1031,8 @@ struct RowCtx<'a> {
     ln_s: &'a [f64],
     ln_f: &'a [f64],
     usq: &'a [f64],
+    /// Actors sorted by position (from this round's win probabilities).
+    order: &'a [usize],
 }
 
 #[derive(Clone, Copy)]
