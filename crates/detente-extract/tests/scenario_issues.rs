@@ -79,14 +79,3 @@ fn flagship_issues_tag_seed_quotes_selectively() {
         &issue_with("minerals")
     ));
 }
-
-#[test]
-#[ignore]
-fn dump_lexicons() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let loaded = detente_scenario::load(&root.join("scenarios/ukraine-2025.toml"));
-    let ex = Extractor::for_scenario(Gazetteer::builtin(), &loaded.scenario);
-    for i in ex.issues() {
-        println!("{}: {:?}", i.id, i.keywords);
-    }
-}
