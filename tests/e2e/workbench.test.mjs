@@ -2,7 +2,8 @@
 // driven by playwright-core). It starts `detente serve` on a free loopback port with a fresh
 // database and the flagship scenario, then: opens the scenario, opens the evidence of a stance
 // (the quote must be highlighted in the article), edits the stance's salience, and checks that
-// the forecast changes. Screenshots go to docs/screenshots/.
+// the forecast changes. Screenshots go to target/e2e-screenshots/, or to docs/screenshots/ (the
+// README's pictures) when DETENTE_UPDATE_SCREENSHOTS=1, so a test run leaves the tree clean.
 //
 //   DETENTE_BIN=target/debug/detente node --test tests/e2e/workbench.test.mjs
 import { test } from "node:test";
@@ -18,7 +19,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
 const bin = process.env.DETENTE_BIN ? resolve(process.env.DETENTE_BIN) : join(root, "target", "debug", "detente");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const shots = join(root, "docs", "screenshots");
+const shots = process.env.DETENTE_UPDATE_SCREENSHOTS === "1"
+  ? join(root, "docs", "screenshots")
+  : join(root, "target", "e2e-screenshots");
 
 // The stance the test edits and the change it makes.
 const ACTOR = "usa", ISSUE = "donbas", NEW_SALIENCE = "10";
