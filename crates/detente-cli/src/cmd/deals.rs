@@ -2,7 +2,7 @@
 //! agreement, Pareto frontier, bargaining solutions, top packages, blockers and the smallest
 //! red-line relaxations. See docs/deals.md.
 
-use crate::common::{load_scenario, table, CliError, CmdResult, Format};
+use crate::common::{load_scenario, table, write_stdout, CliError, CmdResult, Format};
 use detente_deals::{Analysis, Criterion, DealOptions, Package};
 use detente_space::{DiscretiseOptions, Domain, SpaceError};
 use serde_json::{json, Map, Value};
@@ -286,12 +286,12 @@ pub fn run(args: Args) -> CmdResult {
             }
             let text = serde_json::to_string_pretty(&v)
                 .map_err(|e| CliError::failure(format!("cannot serialise output: {e}")))?;
-            emit(&(text + "\n"))
+            write_stdout(&(text + "\n"))
         }
         Format::Csv => {
             let mut out = String::new();
             print_csv(&mut out, &domain, &a);
-            emit(&out)
+            write_stdout(&out)
         }
         Format::Table => {
             let mut out = String::new();
@@ -304,22 +304,8 @@ pub fn run(args: Args) -> CmdResult {
                     verdict_words(&domain, &a, x)
                 );
             }
-            emit(&out)
+            write_stdout(&out)
         }
-    }
-}
-
-/// Write to stdout; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> CmdResult {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `detente report`: write one self-contained HTML (or Markdown) report of a scenario's
 //! analysis — summary, actors, issues, heat map, forecast, deal space and evidence.
 
-use crate::common::{load_scenario, CliError, CmdResult};
+use crate::common::{load_scenario, write_stdout, CliError, CmdResult};
 use detente_report::{render, report, ReportOptions};
 use std::path::{Path, PathBuf};
 
@@ -77,20 +77,7 @@ pub fn run(args: Args) -> CmdResult {
     };
     let doc = report::build(&scenario, &opts);
     match (format, &args.output) {
-        (ReportFormat::Html, None) => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            match out
-                .write_all(render::html(&doc).as_bytes())
-                .and_then(|_| out.flush())
-            {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CliError::failure(format!(
-                    "cannot write the report to stdout: {e}"
-                ))),
-            }
-        }
+        (ReportFormat::Html, None) => write_stdout(&render::html(&doc)),
         (ReportFormat::Html, Some(path)) => {
             write(path, render::html(&doc).as_bytes())?;
             eprintln!("wrote {}", path.display());

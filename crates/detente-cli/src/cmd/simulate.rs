@@ -3,14 +3,13 @@
 //! GENIUS domain folder. Prints the offer trace, the agreement (or none), each party's
 //! utility, the distances to the Pareto frontier and the Nash point, welfare and rounds.
 
-use crate::common::{load_scenario, table, CliError, CmdResult, Format};
+use crate::common::{load_scenario, print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_simulate::{
     arena_from_domain, negotiate, ActionKind, Arena, DiscountClock, NegotiatorSpec, SaopConfig,
 };
 use detente_space::{DiscretiseOptions, Domain};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -212,24 +211,6 @@ fn fmt_opt(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |v| format!("{v:.4}"))
 }
 
-/// Write `text` to stdout; a closed pipe (`| head`) is not an error.
-pub fn emit(text: &str) -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
-    }
-}
-
-/// Pretty JSON to stdout.
-pub fn emit_json(value: &Value) -> CmdResult {
-    let mut s = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::failure(format!("cannot serialise output: {e}")))?;
-    s.push('\n');
-    emit(&s)
-}
-
 pub fn run(args: Args) -> CmdResult {
     let loaded = load(&args.domain)?;
     let (domain, arena) = (&loaded.domain, &loaded.arena);
@@ -259,7 +240,7 @@ pub fn run(args: Args) -> CmdResult {
                     })
                 })
                 .collect();
-            emit_json(&json!({
+            print_json(&json!({
                 "agreement": r.agreement.map(|o| outcome_json(domain, arena, o)),
                 "utilities": utilities_json(arena, &r.utilities),
                 "rounds": r.rounds,
@@ -295,7 +276,7 @@ pub fn run(args: Args) -> CmdResult {
                 }
                 let _ = writeln!(o, "{}", csv_line(&row));
             }
-            emit(&o)
+            write_stdout(&o)
         }
         Format::Table => {
             let mut o = String::new();
@@ -372,7 +353,7 @@ pub fn run(args: Args) -> CmdResult {
                 fmt_opt(r.pareto_distance),
                 fmt_opt(r.nash_distance)
             );
-            emit(&o)
+            write_stdout(&o)
         }
     }
 }

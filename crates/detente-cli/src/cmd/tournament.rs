@@ -4,10 +4,8 @@
 //! and to the Pareto frontier, per domain and (for several domains) over all of them.
 //! Identical results whatever the thread count.
 
-use super::simulate::{
-    csv_line, emit, emit_json, load, saop_config, DomainArgs, Loaded, ProtocolArgs,
-};
-use crate::common::{table, CliError, CmdResult, Format};
+use super::simulate::{csv_line, load, saop_config, DomainArgs, Loaded, ProtocolArgs};
+use crate::common::{print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_simulate::tournament::{run_count, summarise, MAX_RUNS};
 use detente_simulate::{
     run_tournament, NegotiatorSpec, NegotiatorSummary, RunRecord, TournamentConfig,
@@ -172,7 +170,7 @@ pub fn run(args: Args) -> CmdResult {
                     })
                 })
                 .collect();
-            emit_json(&json!({
+            print_json(&json!({
                 "domains": domains,
                 "negotiations": all_runs.len(),
                 "reps": args.reps,
@@ -210,7 +208,7 @@ pub fn run(args: Args) -> CmdResult {
                     let _ = writeln!(o, "{}", csv_line(&row));
                 }
             }
-            emit(&o)
+            write_stdout(&o)
         }
         Format::Table => {
             let mut o = String::new();
@@ -250,7 +248,7 @@ pub fn run(args: Args) -> CmdResult {
                 o,
                 "Utility is each negotiator's payoff averaged over every role it played (its reservation value when no agreement); welfare and distances are of the whole negotiation."
             );
-            emit(&o)
+            write_stdout(&o)
         }
     }
 }
@@ -303,7 +301,7 @@ fn print_runs(args: &Args, specs: &[NegotiatorSpec], played: &[Played]) -> CmdRe
                 }));
             }
         }
-        return emit_json(&Value::Array(runs));
+        return print_json(&Value::Array(runs));
     }
     let mut o = String::new();
     for (i, p) in played.iter().enumerate() {
@@ -348,5 +346,5 @@ fn print_runs(args: &Args, specs: &[NegotiatorSpec], played: &[Played]) -> CmdRe
             let _ = writeln!(o, "{t}");
         }
     }
-    emit(&o)
+    write_stdout(&o)
 }
