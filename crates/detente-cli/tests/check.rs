@@ -206,3 +206,29 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_output_without_a_panic() {
+    use std::process::{Command as Std, Stdio};
+    let flagship = root().join("scenarios/ukraine-2025.toml");
+    let flagship = flagship.to_str().unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["show", flagship],
+        vec!["show", "--format", "json", flagship],
+        vec!["forecast", "--trace", "--tornado", flagship],
+        vec!["advise", "--actor", "ukraine", flagship],
+    ];
+    for args in cases {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("detente"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away, like `| head -0`
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

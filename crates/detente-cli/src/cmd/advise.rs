@@ -2,10 +2,11 @@
 //! one other actor) that move the forecast most toward A's position, with their effect sizes.
 
 use super::forecast::{load_input, model_config, model_label, model_names};
-use crate::common::{print_json, table, CliError, CmdResult, Format};
+use crate::common::{print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_forecast::build_model;
 use detente_forecast::sensitivity::{advise, Change};
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -132,9 +133,11 @@ pub fn run(args: Args) -> CmdResult {
             )
         }
         Format::Csv => {
-            println!("issue,change,forecast_before,forecast_after,target,gain");
+            let mut o = String::new();
+            let _ = writeln!(o, "issue,change,forecast_before,forecast_after,target,gain");
             for x in &advice {
-                println!(
+                let _ = writeln!(
+                    o,
                     "{},\"{}\",{},{},{},{}",
                     p.issues[x.issue].id,
                     describe(&x.change).replace('"', "\"\""),
@@ -144,20 +147,23 @@ pub fn run(args: Args) -> CmdResult {
                     x.gain
                 );
             }
-            Ok(())
+            write_stdout(&o)
         }
         Format::Table => {
-            println!(
+            let mut o = String::new();
+            let _ = writeln!(
+                o,
                 "Advice for {} ({}): changes that bring the forecast closer to its position",
                 p.actors[a].name,
                 model_label(names[0])
             );
             if advice.is_empty() {
-                println!(
+                let _ = writeln!(
+                    o,
                     "No change of size {} moves the forecast closer to {}'s position.",
                     args.step, p.actors[a].name
                 );
-                return Ok(());
+                return write_stdout(&o);
             }
             let mut t = table();
             t.set_header(vec![
@@ -178,8 +184,8 @@ pub fn run(args: Args) -> CmdResult {
                     format!("{:.1}", x.gain),
                 ]);
             }
-            println!("{t}");
-            Ok(())
+            let _ = writeln!(o, "{t}");
+            write_stdout(&o)
         }
     }
 }

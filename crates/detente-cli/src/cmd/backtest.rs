@@ -3,10 +3,11 @@
 //! a DEU CSV): mean absolute error and hit rates with bootstrap confidence intervals.
 
 use super::forecast::{load_input, model_config, model_label, model_names};
-use crate::common::{print_json, table, CliError, CmdResult, Format};
+use crate::common::{print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_forecast::backtest::{score, Case};
 use detente_forecast::build_model;
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -72,9 +73,11 @@ pub fn run(args: Args) -> CmdResult {
             "models": names, "scores": scores, "case_forecasts": cases,
         })),
         Format::Csv => {
-            println!("model,cases,mae,mae_ci_low,mae_ci_high,hit5,hit5_ci_low,hit5_ci_high,hit10,hit10_ci_low,hit10_ci_high");
+            let mut o = String::new();
+            let _ = writeln!(o, "model,cases,mae,mae_ci_low,mae_ci_high,hit5,hit5_ci_low,hit5_ci_high,hit10,hit10_ci_low,hit10_ci_high");
             for s in &scores {
-                println!(
+                let _ = writeln!(
+                    o,
                     "{},{},{},{},{},{},{},{},{},{},{}",
                     s.model,
                     s.cases,
@@ -89,10 +92,11 @@ pub fn run(args: Args) -> CmdResult {
                     s.hit10.ci_high
                 );
             }
-            Ok(())
+            write_stdout(&o)
         }
         Format::Table => {
-            println!("Backtest on {} case(s) with known outcomes (95% bootstrap intervals, {} resamples)", cases.len(), args.bootstrap);
+            let mut o = String::new();
+            let _ = writeln!(o, "Backtest on {} case(s) with known outcomes (95% bootstrap intervals, {} resamples)", cases.len(), args.bootstrap);
             let mut t = table();
             t.set_header(vec![
                 "Model",
@@ -121,7 +125,7 @@ pub fn run(args: Args) -> CmdResult {
                     pct(&s.hit10),
                 ]);
             }
-            println!("{t}");
+            let _ = writeln!(o, "{t}");
             if args.cases_table {
                 let mut t = table();
                 let mut h = vec!["Source".to_string(), "Issue".into(), "Outcome".into()];
@@ -140,9 +144,9 @@ pub fn run(args: Args) -> CmdResult {
                     );
                     t.add_row(row);
                 }
-                println!("{t}");
+                let _ = writeln!(o, "{t}");
             }
-            Ok(())
+            write_stdout(&o)
         }
     }
 }

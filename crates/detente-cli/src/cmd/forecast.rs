@@ -6,7 +6,7 @@
 //! KTAB CSV or a DEU CSV. Also provides the input loading shared by `advise` and `backtest`.
 #![allow(clippy::needless_range_loop)] // issue × model tables read better with indices
 
-use crate::common::{load_scenario, print_json, table, CliError, CmdResult, Format};
+use crate::common::{load_scenario, print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_forecast::eum::{self, EumOptions};
 use detente_forecast::io::{from_scenario, read_table, StanceRanges};
 use detente_forecast::montecarlo::{self, Distribution, NoiseSpec};
@@ -15,6 +15,7 @@ use detente_forecast::{build_model, IssueForecast, ModelConfig, Problem, MODEL_N
 use detente_scenario::{Position, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -453,11 +454,12 @@ pub fn run(args: Args) -> CmdResult {
                     out.push('\n');
                 }
             }
-            print!("{out}");
-            Ok(())
+            write_stdout(&out)
         }
         Format::Table => {
-            println!(
+            let mut o = String::new();
+            let _ = writeln!(
+                o,
                 "{}",
                 if p.title.is_empty() {
                     "Forecast"
@@ -502,7 +504,7 @@ pub fn run(args: Args) -> CmdResult {
                     t.add_row(row);
                 }
             }
-            println!("{t}");
+            let _ = writeln!(o, "{t}");
             // Round-by-round medians of the iterative models.
             for (mi, name) in names.iter().enumerate() {
                 for d in 0..p.issues.len() {
@@ -536,38 +538,41 @@ pub fn run(args: Args) -> CmdResult {
                         } else {
                             items.join(" → ")
                         };
-                        println!(
+                        let _ = writeln!(
+                            o,
                             "EUM median by round (round 0 = stated positions), {}: {shown}",
                             p.issues[d].id
                         );
                     } else if *name == "smp" && f.rounds.len() > 1 {
-                        println!(
+                        let _ = writeln!(
+                            o,
                             "SMP on {}: {} rounds of bargaining",
                             p.issues[d].id,
                             f.rounds.len() - 1
                         );
                     }
                     for n in &f.notes {
-                        println!("note ({}, {}): {n}", model_label(name), p.issues[d].id);
+                        let _ =
+                            writeln!(o, "note ({}, {}): {n}", model_label(name), p.issues[d].id);
                     }
                 }
             }
             if let Some(mc) = &mc {
-                println!("Monte Carlo: {} runs, seed {}", mc.runs, args.seed);
+                let _ = writeln!(o, "Monte Carlo: {} runs, seed {}", mc.runs, args.seed);
             }
             if args.trace {
                 if let Some(mi) = names.iter().position(|n| *n == "eum") {
                     for d in 0..p.issues.len() {
-                        print_trace(p, d, &results[mi][d]);
+                        print_trace(&mut o, p, d, &results[mi][d]);
                     }
                 }
             }
             if let Some(tor) = &tornado {
                 for (d, bars) in tor.iter().enumerate() {
-                    print_tornado(p, d, bars, names[0]);
+                    print_tornado(&mut o, p, d, bars, names[0]);
                 }
             }
-            Ok(())
+            write_stdout(&o)
         }
     }
 }
@@ -586,12 +591,12 @@ pub fn model_label(name: &str) -> &'static str {
 
 /// The EUM round by round: each participant's position (up to 12 actors), the median and mean,
 /// and the risk exponents and pairwise classification behind the next move.
-fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
+fn print_trace(o: &mut String, p: &Problem, d: usize, f: &IssueForecast) {
     use detente_forecast::Interaction;
     if f.rounds.is_empty() {
         return;
     }
-    println!("\nEUM round by round, {}:", p.issues[d].title);
+    let _ = writeln!(o, "\nEUM round by round, {}:", p.issues[d].title);
     let show_actors = f.actors.len() <= 12;
     let mut t = table();
     let mut h = vec!["Round".to_string()];
@@ -628,7 +633,7 @@ fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
         });
         t.add_row(row);
     }
-    println!("{t}");
+    let _ = writeln!(o, "{t}");
     if let Some(r0) = f.rounds.first().filter(|r| !r.risk.is_empty()) {
         let risks: Vec<String> = f
             .actors
@@ -636,7 +641,8 @@ fn print_trace(p: &Problem, d: usize, f: &IssueForecast) {
             .zip(&r0.risk)
             .map(|(&a, r)| format!("{} {r:.2}", p.actors[a].name))
             .collect();
-        println!(
+        let _ = writeln!(
+            o,
             "Risk exponents r_i behind the round-0 moves (0.5 to 2): {}",
             risks.join(", ")
         );
@@ -656,11 +662,12 @@ fn tornado_json(p: &Problem, bars: &[TornadoBar]) -> Value {
     )
 }
 
-fn print_tornado(p: &Problem, d: usize, bars: &[TornadoBar], model: &str) {
+fn print_tornado(o: &mut String, p: &Problem, d: usize, bars: &[TornadoBar], model: &str) {
     if bars.is_empty() {
         return;
     }
-    println!(
+    let _ = writeln!(
+        o,
         "\nSensitivity of {} on {} (base {:.1}):",
         model_label(model),
         p.issues[d].title,
@@ -695,7 +702,7 @@ fn print_tornado(p: &Problem, d: usize, bars: &[TornadoBar], model: &str) {
             "█".repeat(width),
         ]);
     }
-    println!("{t}");
+    let _ = writeln!(o, "{t}");
 }
 
 fn csv_field(s: &str) -> String {
