@@ -25,7 +25,7 @@ fn main() {
         pos,
         accommodation: None,
     };
-    let out = run(&input, &KtabParams::default(), 1, None, true);
+    let out = run(&input, &KtabParams::default(), 1, None, true, 100);
     println!("There were {} states", out.states.len());
     for a in 0..n {
         for d in 0..nd {

@@ -212,3 +212,100 @@ mod tests {
         assert!(q.set("Nope", "x").unwrap_err().contains("BigRRange"));
     }
 }
+
+/// KTAB's default PRNG seed (`KBase::dSeed`).
+pub const DEFAULT_SEED: u64 = 0xD67C_C16F_E69C_185C;
+
+/// What a KTAB input file (XML) says about the run, kept with the problem: its model
+/// parameters, its PRNG seed and its ideal-adjustment pairs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KtabSettings {
+    /// `<ModelParameters>`, when given.
+    pub params: Option<KtabParams>,
+    /// `<prngSeed>`.
+    pub seed: Option<u64>,
+    /// `<IdealAdjustment>`: (adjusting actor, reference actor, weight), actor indices into
+    /// `Problem::actors`. Actors without a pair keep the identity row (ideal = position).
+    pub ideal_adjustment: Vec<(usize, usize, f64)>,
+}
+
+/// Per-parameter overrides of the input's or KTAB's defaults (`--smp-option KEY=VALUE`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct KtabOptions {
+    pub victory_prob_model: Option<VictoryProbModel>,
+    pub voting_rule: Option<VotingRule>,
+    pub pce_model: Option<PceModel>,
+    pub state_transitions: Option<StateTransitions>,
+    pub big_r_range: Option<BigRRange>,
+    pub big_r_adjust: Option<BigRAdjust>,
+    pub third_party_commit: Option<ThirdPartyCommit>,
+    pub inter_vec_brgn: Option<InterVecBrgn>,
+    pub bargn_model: Option<BargnModel>,
+    /// PRNG seed (`seed`), for `Stochastic` transitions.
+    pub seed: Option<u64>,
+    /// Largest number of steps (`max-steps`; KTAB: 100).
+    pub max_steps: Option<usize>,
+}
+
+impl KtabOptions {
+    /// Set one option: a KTAB parameter by its name (`VotingRule=PropCbc`), `seed=N` or
+    /// `max-steps=N`.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let k = key.trim();
+        if k.eq_ignore_ascii_case("seed") {
+            self.seed = Some(value.trim().parse().map_err(|_| {
+                format!("seed `{value}` is not a whole number between 0 and 2^64-1")
+            })?);
+            return Ok(());
+        }
+        if k.eq_ignore_ascii_case("max-steps") {
+            let n: usize = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("max-steps `{value}` is not a whole number"))?;
+            if !(1..=10_000).contains(&n) {
+                return Err("max-steps must be between 1 and 10000".into());
+            }
+            self.max_steps = Some(n);
+            return Ok(());
+        }
+        let mut p = KtabParams::default();
+        p.set(k, value)?;
+        let is = |name: &str| k.eq_ignore_ascii_case(name);
+        if is(VictoryProbModel::KEY) {
+            self.victory_prob_model = Some(p.victory_prob_model);
+        } else if is(VotingRule::KEY) {
+            self.voting_rule = Some(p.voting_rule);
+        } else if is(PceModel::KEY) {
+            self.pce_model = Some(p.pce_model);
+        } else if is(StateTransitions::KEY) {
+            self.state_transitions = Some(p.state_transitions);
+        } else if is(BigRRange::KEY) {
+            self.big_r_range = Some(p.big_r_range);
+        } else if is(BigRAdjust::KEY) {
+            self.big_r_adjust = Some(p.big_r_adjust);
+        } else if is(ThirdPartyCommit::KEY) {
+            self.third_party_commit = Some(p.third_party_commit);
+        } else if is(InterVecBrgn::KEY) {
+            self.inter_vec_brgn = Some(p.inter_vec_brgn);
+        } else {
+            self.bargn_model = Some(p.bargn_model);
+        }
+        Ok(())
+    }
+
+    /// The parameters of a run: these overrides over `base` (the input's or KTAB's defaults).
+    pub fn apply(&self, base: KtabParams) -> KtabParams {
+        KtabParams {
+            victory_prob_model: self.victory_prob_model.unwrap_or(base.victory_prob_model),
+            voting_rule: self.voting_rule.unwrap_or(base.voting_rule),
+            pce_model: self.pce_model.unwrap_or(base.pce_model),
+            state_transitions: self.state_transitions.unwrap_or(base.state_transitions),
+            big_r_range: self.big_r_range.unwrap_or(base.big_r_range),
+            big_r_adjust: self.big_r_adjust.unwrap_or(base.big_r_adjust),
+            third_party_commit: self.third_party_commit.unwrap_or(base.third_party_commit),
+            inter_vec_brgn: self.inter_vec_brgn.unwrap_or(base.inter_vec_brgn),
+            bargn_model: self.bargn_model.unwrap_or(base.bargn_model),
+        }
+    }
+}

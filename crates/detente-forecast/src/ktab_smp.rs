@@ -166,13 +166,16 @@ struct Bargain {
     pr: Vec<f64>,
 }
 
-/// Run KTAB's SMP. `seed` feeds KTAB's PRNG (used only by `Stochastic` transitions).
+/// Run KTAB's SMP. `seed` feeds KTAB's PRNG (used only by `Stochastic` transitions); `detail`
+/// keeps every state's winning probabilities and challenges (else only the last state's
+/// probabilities); at most `max_iter` steps (KTAB: [`MAX_ITER`]).
 pub fn run(
     input: &SmpInput,
     params: &KtabParams,
     seed: u64,
     schedule: Option<&Schedule>,
     detail: bool,
+    max_iter: usize,
 ) -> SmpRunOut {
     let (n, nd) = (input.n, input.nd);
     let mut rng = KtabPrng::new(seed);
@@ -182,9 +185,10 @@ pub fn run(
     let mut first_dist = 0.0;
     let mut last_ratio = f64::NAN;
     let mut converged = false;
-    for iter in 0..=MAX_ITER {
+    let max_iter = max_iter.max(1);
+    for iter in 0..=max_iter {
         let ev = evaluate(input, params, &pos, &ideal);
-        let win_prob = if detail || iter == 0 {
+        let win_prob = if detail {
             win_probs(input, params, &pos, &ev)
         } else {
             Vec::new()
@@ -204,13 +208,19 @@ pub fn run(
             }
             last_ratio = d / first_dist;
             let quiet = last_ratio < MIN_DELTA_RATIO;
-            if iter >= MAX_ITER || (iter >= MIN_ITER && quiet) {
+            if iter >= max_iter || (iter >= MIN_ITER && quiet) {
                 converged = quiet && iter >= MIN_ITER;
+                if !detail {
+                    st.win_prob = win_probs(input, params, &pos, &ev);
+                }
                 states.push(st);
                 break;
             }
         }
         if n < 2 {
+            if !detail {
+                st.win_prob = win_probs(input, params, &pos, &ev);
+            }
             states.push(st);
             break;
         }
@@ -386,8 +396,9 @@ fn step(
         let Some((j, pij, worth)) = best_challenge(input, params, ev, i) else {
             continue;
         };
-        // j's estimate of the probability that i wins.
-        let p_jij = prob_edu_chlg(input, params, ev, j, i, i, j).0;
+        // The target's view: KTAB passes j's estimate of i's expected *gain* (`get<1>` of
+        // `probEduChlg(j, i, i, j)`) where the interpolation takes a probability; kept as is.
+        let p_jij = prob_edu_chlg(input, params, ev, j, i, i, j).1;
         let iij = interpolate(input, params, pos, i, j, pij);
         let jij = interpolate(input, params, pos, i, j, p_jij);
         // KTAB weighs the compromise by i's capability on both sides (`brgnJIJ->actInit`).

@@ -1,0 +1,337 @@
+//! `--model smp`: KTAB's spatial model ([`crate::ktab_smp`]) on a [`Problem`].
+//!
+//! Every issue is one dimension, rescaled from its scale to KTAB's [0, 1]. KTAB needs every
+//! actor on every dimension with saliences summing to at most 1; a problem may not give that,
+//! so: an actor absent from an issue gets salience 0 there and sits at the capability-weighted
+//! mean of the others' positions (it then neither cares about nor pulls that dimension);
+//! saliences summing to more than 1 are divided by their sum; actors with no salience anywhere
+//! are left out (KTAB's distance is undefined for them). The forecast of each issue is the
+//! expected outcome of the last state: its distinct positions weighted by their winning
+//! probabilities (KTAB's last column of "History of actors' winning probabilities").
+#![allow(clippy::needless_range_loop)]
+
+use crate::ktab_params::{KtabOptions, KtabParams, DEFAULT_SEED};
+use crate::ktab_smp::{run, Challenge, Schedule, SmpInput, SmpRunOut, MAX_ITER};
+use crate::model::{IssueForecast, Model, Round};
+use crate::problem::Problem;
+use serde::Serialize;
+
+/// KTAB's spatial model as a [`Model`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KtabSmp {
+    pub options: KtabOptions,
+}
+
+/// One challenge as reported on one issue: actor ids, and the bargains' coordinates on this
+/// issue's scale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChallengeOut {
+    pub initiator: String,
+    pub target: String,
+    pub worth: f64,
+    pub prob_by_initiator: f64,
+    pub gain_to_target_by_initiator: f64,
+    pub prob_by_target: f64,
+    pub gain_to_initiator_by_target: f64,
+    pub gain_to_target_by_target: f64,
+    /// [initiator adopts, target adopts] from the initiator's view (KTAB brgnIIJ).
+    pub initiator_view: [f64; 2],
+    /// The same from the target's view (brgnJIJ).
+    pub target_view: [f64; 2],
+    /// The power-weighted compromise (brgnIJ).
+    pub compromise: [f64; 2],
+}
+
+/// What KTAB's log shows of one state, beyond positions and risk attitudes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmpRoundDetail {
+    /// Each participant's winning probability in this state.
+    pub win_prob: Vec<f64>,
+    /// The challenges made from this state, in initiator order.
+    pub challenges: Vec<ChallengeOut>,
+}
+
+/// A problem converted for KTAB: the run input and, per run actor, its problem index.
+pub struct Converted {
+    pub input: SmpInput,
+    pub actors: Vec<usize>,
+    /// (lo, width) of each issue's scale.
+    pub scale: Vec<(f64, f64)>,
+    pub notes: Vec<String>,
+}
+
+/// Convert a problem (see the module docs for the rules).
+pub fn convert(p: &Problem) -> Converted {
+    let nd = p.issues.len();
+    let scale: Vec<(f64, f64)> = p
+        .issues
+        .iter()
+        .map(|i| {
+            let w = i.hi - i.lo;
+            (i.lo, if w > 0.0 { w } else { 1.0 })
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let actors: Vec<usize> = (0..p.actors.len())
+        .filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some_and(|s| s.salience > 0.0)))
+        .collect();
+    let n = actors.len();
+    let mut pos = vec![0.0; n * nd];
+    let mut sal = vec![0.0; n * nd];
+    for d in 0..nd {
+        let (mut num, mut den) = (0.0, 0.0);
+        for &a in &actors {
+            if let Some(s) = p.stances[d][a] {
+                num += p.actors[a].capability * (s.position - scale[d].0) / scale[d].1;
+                den += p.actors[a].capability;
+            }
+        }
+        let centre = if den > 0.0 { num / den } else { 0.5 };
+        for (i, &a) in actors.iter().enumerate() {
+            match p.stances[d][a] {
+                Some(s) => {
+                    pos[i * nd + d] = ((s.position - scale[d].0) / scale[d].1).clamp(0.0, 1.0);
+                    sal[i * nd + d] = s.salience;
+                }
+                None => pos[i * nd + d] = centre,
+            }
+        }
+    }
+    let mut scaled = 0;
+    for i in 0..n {
+        let s: f64 = sal[i * nd..(i + 1) * nd].iter().sum();
+        if s > 1.0 {
+            sal[i * nd..(i + 1) * nd].iter_mut().for_each(|x| *x /= s);
+            scaled += 1;
+        }
+    }
+    if scaled > 0 {
+        notes.push(format!(
+            "{scaled} actor(s) had saliences summing to more than 1 across the issues; KTAB needs \
+             at most 1, so they were divided by their sum"
+        ));
+    }
+    if n < p.actors.len() {
+        notes.push(format!(
+            "{} actor(s) with no salience on any issue were left out",
+            p.actors.len() - n
+        ));
+    }
+    let accommodation = p.ktab.as_ref().and_then(|k| {
+        if k.ideal_adjustment.is_empty() {
+            return None;
+        }
+        let mut acc = vec![0.0; n * n];
+        for i in 0..n {
+            acc[i * n + i] = 1.0;
+        }
+        for &(a, b, w) in &k.ideal_adjustment {
+            if let (Some(i), Some(j)) = (
+                actors.iter().position(|&x| x == a),
+                actors.iter().position(|&x| x == b),
+            ) {
+                acc[i * n + j] = w;
+            }
+        }
+        Some(acc)
+    });
+    Converted {
+        input: SmpInput {
+            n,
+            nd,
+            cap: actors.iter().map(|&a| p.actors[a].capability).collect(),
+            sal,
+            pos,
+            accommodation,
+        },
+        actors,
+        scale,
+        notes,
+    }
+}
+
+impl KtabSmp {
+    pub fn new(options: KtabOptions) -> Self {
+        KtabSmp { options }
+    }
+
+    /// The parameters of a run on `p`: the options over the input's parameters (KTAB XML) or
+    /// KTAB's defaults.
+    pub fn params(&self, p: &Problem) -> KtabParams {
+        let base = p
+            .ktab
+            .as_ref()
+            .and_then(|k| k.params)
+            .unwrap_or_default();
+        self.options.apply(base)
+    }
+
+    /// The PRNG seed of a run on `p`.
+    pub fn seed(&self, p: &Problem) -> u64 {
+        self.options
+            .seed
+            .or_else(|| p.ktab.as_ref().and_then(|k| k.seed))
+            .unwrap_or(DEFAULT_SEED)
+    }
+
+    /// Run on `p`; `detail` keeps every state's winning probabilities and challenges.
+    pub fn run(
+        &self,
+        p: &Problem,
+        schedule: Option<&Schedule>,
+        detail: bool,
+    ) -> (Converted, SmpRunOut) {
+        let c = convert(p);
+        let max = self.options.max_steps.unwrap_or(MAX_ITER);
+        let out = run(&c.input, &self.params(p), self.seed(p), schedule, detail, max);
+        (c, out)
+    }
+
+    /// Forecast per issue from a run: the last state's distinct positions weighted by their
+    /// winning probabilities (on the issue's scale).
+    fn forecasts(c: &Converted, out: &SmpRunOut) -> Vec<Option<f64>> {
+        let nd = c.input.nd;
+        let Some(last) = out.states.last() else {
+            return vec![None; nd];
+        };
+        let n = c.input.n;
+        (0..nd)
+            .map(|d| {
+                if n == 0 {
+                    return None;
+                }
+                // Actors at the same position share its probability: count it once.
+                let mut seen: Vec<usize> = Vec::new();
+                let (mut num, mut den) = (0.0, 0.0);
+                for i in 0..n {
+                    let same = seen.iter().any(|&k| {
+                        (0..nd)
+                            .map(|e| (last.pos[i * nd + e] - last.pos[k * nd + e]).powi(2))
+                            .sum::<f64>()
+                            .sqrt()
+                            < crate::ktab_smp::POS_TOL
+                    });
+                    if same {
+                        continue;
+                    }
+                    seen.push(i);
+                    num += last.win_prob[i] * last.pos[i * nd + d];
+                    den += last.win_prob[i];
+                }
+                let x = if den > 0.0 { num / den } else { 0.5 };
+                Some(x * c.scale[d].1 + c.scale[d].0)
+            })
+            .collect()
+    }
+
+    fn stop_note(&self, p: &Problem, out: &SmpRunOut) -> String {
+        let params: Vec<String> = self
+            .params(p)
+            .pairs()
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let how = if out.converged {
+            format!(
+                "stopped after {} step(s): the last step moved {:.4} of the first step's total \
+                 (target 0.02)",
+                out.states.len().saturating_sub(1),
+                out.last_ratio
+            )
+        } else {
+            format!(
+                "stopped at the step cap after {} step(s) (last/first move {:.4}, target 0.02)",
+                out.states.len().saturating_sub(1),
+                out.last_ratio
+            )
+        };
+        format!("KTAB SMP ({}); {how}", params.join(", "))
+    }
+}
+
+fn challenge_out(p: &Problem, c: &Converted, ch: &Challenge, d: usize) -> ChallengeOut {
+    let (lo, w) = c.scale[d];
+    let x = |v: &[f64; 2]| [v[0] * w + lo, v[1] * w + lo];
+    let pair = |v: &[Vec<f64>; 2]| x(&[v[0][d], v[1][d]]);
+    ChallengeOut {
+        initiator: p.actors[c.actors[ch.initiator]].id.clone(),
+        target: p.actors[c.actors[ch.target]].id.clone(),
+        worth: ch.worth,
+        prob_by_initiator: ch.prob_by_initiator,
+        gain_to_target_by_initiator: ch.gain_to_target_by_initiator,
+        prob_by_target: ch.prob_by_target,
+        gain_to_initiator_by_target: ch.gain_to_initiator_by_target,
+        gain_to_target_by_target: ch.gain_to_target_by_target,
+        initiator_view: pair(&ch.initiator_view),
+        target_view: pair(&ch.target_view),
+        compromise: pair(&ch.compromise),
+    }
+}
+
+impl Model for KtabSmp {
+    fn name(&self) -> &'static str {
+        "smp"
+    }
+    fn forecast(&self, p: &Problem) -> Vec<IssueForecast> {
+        let (c, out) = self.run(p, None, true);
+        let forecasts = Self::forecasts(&c, &out);
+        let nd = c.input.nd;
+        let note = self.stop_note(p, &out);
+        (0..nd)
+            .map(|d| {
+                let (lo, w) = c.scale[d];
+                let members: Vec<usize> = (0..c.actors.len())
+                    .filter(|&i| p.stances[d][c.actors[i]].is_some())
+                    .collect();
+                let wts: Vec<f64> = members
+                    .iter()
+                    .map(|&i| {
+                        let a = c.actors[i];
+                        p.actors[a].capability * p.stances[d][a].map_or(0.0, |s| s.salience)
+                    })
+                    .collect();
+                let rounds = out
+                    .states
+                    .iter()
+                    .enumerate()
+                    .map(|(k, st)| {
+                        let x: Vec<f64> = members
+                            .iter()
+                            .map(|&i| st.pos[i * nd + d] * w + lo)
+                            .collect();
+                        let detail = SmpRoundDetail {
+                            win_prob: members.iter().map(|&i| st.win_prob[i]).collect(),
+                            challenges: st
+                                .challenges
+                                .iter()
+                                .map(|ch| challenge_out(p, &c, ch, d))
+                                .collect(),
+                        };
+                        Round {
+                            round: k,
+                            median: crate::baseline::weighted_median(&x, &wts).unwrap_or(f64::NAN),
+                            mean: crate::baseline::weighted_mean(&x, &wts).unwrap_or(f64::NAN),
+                            positions: x,
+                            risk: members.iter().map(|&i| st.risk[i]).collect(),
+                            pairs: Vec::new(),
+                            smp: Some(Box::new(detail)),
+                        }
+                    })
+                    .collect();
+                let mut notes = vec![note.clone()];
+                notes.extend(c.notes.iter().cloned());
+                IssueForecast {
+                    issue: d,
+                    forecast: forecasts[d],
+                    actors: members.iter().map(|&i| c.actors[i]).collect(),
+                    rounds,
+                    notes,
+                }
+            })
+            .collect()
+    }
+    fn point(&self, p: &Problem) -> Vec<Option<f64>> {
+        let (c, out) = self.run(p, None, false);
+        Self::forecasts(&c, &out)
+    }
+}
