@@ -53,7 +53,9 @@ struct Log {
 }
 
 fn nums(s: &str) -> Vec<f64> {
-    s.split_whitespace().filter_map(|t| t.parse().ok()).collect()
+    s.split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect()
 }
 
 fn parse_log(text: &str) -> Log {
@@ -137,14 +139,24 @@ fn check_against_log(json: &Value, log: &Log) {
                 let got = r["positions"][a].as_f64().unwrap();
                 close(got, want[t], 1, &format!("{a} on {dim} in state {t}"));
                 let w = r["win_prob"][a].as_f64().unwrap();
-                close(w, log.win[a][t], 4, &format!("{a}'s winning probability in state {t}"));
+                close(
+                    w,
+                    log.win[a][t],
+                    4,
+                    &format!("{a}'s winning probability in state {t}"),
+                );
             }
         }
         // Risk attitudes: the log prints one block per state (in state order).
         for (t, r) in rounds.iter().enumerate() {
             for (i, a) in ids.iter().enumerate() {
                 let got = r["risk"][a].as_f64().unwrap();
-                close(got, log.risk[t][i], 3, &format!("risk attitude of {a} in state {t}"));
+                close(
+                    got,
+                    log.risk[t][i],
+                    3,
+                    &format!("risk attitude of {a} in state {t}"),
+                );
             }
         }
     }
@@ -160,16 +172,36 @@ fn check_against_log(json: &Value, log: &Log) {
                 .iter()
                 .find(|c| c["initiator"] == ids[i].as_str())
                 .unwrap_or_else(|| panic!("turn {t}: no challenge by {}", ids[i]));
-            assert_eq!(c["target"], ids[j].as_str(), "turn {t}: target of {}", ids[i]);
+            assert_eq!(
+                c["target"],
+                ids[j].as_str(),
+                "turn {t}: target of {}",
+                ids[i]
+            );
             close(c["worth"].as_f64().unwrap(), worth, 3, "worth");
             let est = &log.est[&key];
             let f = |k: &str| c[k].as_f64().unwrap();
             close(f("prob_by_initiator"), est[0].0, 4, "Est by i of prob");
             close(f("worth"), est[0].1, 4, "Est by i of gain to i");
-            close(f("gain_to_target_by_initiator"), est[1].1, 4, "Est by i of gain to j");
+            close(
+                f("gain_to_target_by_initiator"),
+                est[1].1,
+                4,
+                "Est by i of gain to j",
+            );
             close(f("prob_by_target"), est[2].0, 4, "Est by j of prob");
-            close(f("gain_to_initiator_by_target"), est[2].1, 4, "Est by j, gain to i");
-            close(f("gain_to_target_by_target"), est[3].1, 4, "Est by j, gain to j");
+            close(
+                f("gain_to_initiator_by_target"),
+                est[2].1,
+                4,
+                "Est by j, gain to i",
+            );
+            close(
+                f("gain_to_target_by_target"),
+                est[3].1,
+                4,
+                "Est by j, gain to j",
+            );
             let b = &log.bargains[&key];
             let pair = |k: &str, n: usize| c[k][n].as_f64().unwrap();
             let what = format!("turn {t} bargain {i}:{j} on dim {d}");
@@ -219,4 +251,68 @@ fn dummy_data_3dim_matches_ktabs_reference_log() {
         [last(0), last(1), last(2)].map(|x| (x * 10.0).round() / 10.0),
         [82.5, 90.9, 0.1]
     );
+}
+
+#[test]
+fn the_xml_and_the_no_final_comma_csv_give_the_same_run() {
+    let dir = shared();
+    let log = parse_log(
+        &std::fs::read_to_string(dir.join("ref-runs/20170530_ref-dummyData_3Dim.txt")).unwrap(),
+    );
+    for f in ["dummyData_3Dim.xml", "dummyData_3Dim-no-final-comma.csv"] {
+        check_against_log(&run_json(&dir.join(f), &[]), &log);
+    }
+}
+
+#[test]
+fn soe_pol_comp_runs_ktabs_28_states() {
+    let json = run_json(&shared().join("SOE-Pol-Comp.csv"), &[]);
+    let rounds = json["issues"][0]["models"]["smp"]["rounds"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rounds.len(), 28);
+}
+
+#[test]
+fn the_shipped_smp_example_xml_is_a_located_error_and_options_are_checked() {
+    let out = Command::cargo_bin("detente")
+        .unwrap()
+        .arg("forecast")
+        .arg(shared().join("smpExample.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("smpExample.xml:32:9: error: <dCoord> is empty"),
+        "{err}"
+    );
+    let bad = Command::cargo_bin("detente")
+        .unwrap()
+        .arg("forecast")
+        .arg(shared().join("dummyData_3Dim.csv"))
+        .args(["--smp-option", "VotingRule=Nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("PropCbc"));
+    // Another parameter value changes the run; smp-detente is detente's own model.
+    let half = run_json(
+        &shared().join("dummyData_3Dim.csv"),
+        &["--smp-option", "BigRAdjust=Half"],
+    );
+    let notes = half["issues"][0]["models"]["smp"]["notes"][0]
+        .as_str()
+        .unwrap();
+    assert!(notes.contains("BigRAdjust Half"), "{notes}");
+    let out = Command::cargo_bin("detente")
+        .unwrap()
+        .arg("forecast")
+        .arg(shared().join("dummyData_3Dim.csv"))
+        .args(["--model", "smp-detente", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["issues"][0]["models"]["smp-detente"]["forecast"].is_number());
 }

@@ -38,13 +38,22 @@ fn main() {
         }
     }
     for a in 0..n {
-        let xs: Vec<String> = out.states.iter().map(|s| format!("{:.4}", s.win_prob[a])).collect();
+        let xs: Vec<String> = out
+            .states
+            .iter()
+            .map(|s| format!("{:.4}", s.win_prob[a]))
+            .collect();
         println!("{}, prob : {}", p.actors[a].id, xs.join(" "));
     }
     if std::env::var("KTAB_DEBUG").is_ok() {
         for (t, s) in out.states.iter().enumerate().take(2) {
             for c in &s.challenges {
-                let f = |v: &[f64]| v.iter().map(|x| format!("{:.3}", x * 100.0)).collect::<Vec<_>>().join(" ");
+                let f = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| format!("{:.3}", x * 100.0))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
                 println!(
                     "turn {t}: {} -> {} worth {:.3} p {:.4} tgt {:+.4} pj {:.4} {:+.4} {:+.4} | {} / {} | {} / {} | {} / {}",
                     c.initiator, c.target, c.worth, c.prob_by_initiator, c.gain_to_target_by_initiator,

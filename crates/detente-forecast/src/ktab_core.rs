@@ -6,8 +6,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::ktab_params::{
-    BigRAdjust, BigRRange, InterVecBrgn, PceModel, ThirdPartyCommit, VictoryProbModel,
-    VotingRule,
+    BigRAdjust, BigRRange, InterVecBrgn, PceModel, ThirdPartyCommit, VictoryProbModel, VotingRule,
 };
 
 /// `Model::vote`: the vote of an actor of weight `w` between options it values `uij` and `uik`
@@ -295,7 +294,15 @@ pub fn third_party_vote(
 /// point, the mean of the two positions weighted by salience^n × probability^m (a 1e-6 weight
 /// tilts each toward its own side), rounded to 4 decimals on the 0–1 scale; `S2PMax` moves
 /// each toward the other by the excess of the other's probability.
-pub fn interp(ivb: InterVecBrgn, ti: f64, si: f64, pi: f64, tj: f64, sj: f64, pj: f64) -> (f64, f64) {
+pub fn interp(
+    ivb: InterVecBrgn,
+    ti: f64,
+    si: f64,
+    pi: f64,
+    tj: f64,
+    sj: f64,
+    pj: f64,
+) -> (f64, f64) {
     let round4 = |x: f64| ((0.5 + x * 10000.0) as i32) as f64 / 10000.0;
     let snpm = |n: i32, m: i32| {
         let wi = si.powi(n) * pi.powi(m);

@@ -158,11 +158,7 @@ impl KtabSmp {
     /// The parameters of a run on `p`: the options over the input's parameters (KTAB XML) or
     /// KTAB's defaults.
     pub fn params(&self, p: &Problem) -> KtabParams {
-        let base = p
-            .ktab
-            .as_ref()
-            .and_then(|k| k.params)
-            .unwrap_or_default();
+        let base = p.ktab.as_ref().and_then(|k| k.params).unwrap_or_default();
         self.options.apply(base)
     }
 
@@ -183,7 +179,14 @@ impl KtabSmp {
     ) -> (Converted, SmpRunOut) {
         let c = convert(p);
         let max = self.options.max_steps.unwrap_or(MAX_ITER);
-        let out = run(&c.input, &self.params(p), self.seed(p), schedule, detail, max);
+        let out = run(
+            &c.input,
+            &self.params(p),
+            self.seed(p),
+            schedule,
+            detail,
+            max,
+        );
         (c, out)
     }
 

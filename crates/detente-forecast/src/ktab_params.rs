@@ -129,29 +129,39 @@ impl KtabParams {
     /// which keys or values exist.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         fn val<T>(key: &str, value: &str, p: Option<T>, names: &[&str]) -> Result<T, String> {
-            p.ok_or_else(|| {
-                format!(
-                    "unknown {key} `{value}`; choose from {}",
-                    names.join(", ")
-                )
-            })
+            p.ok_or_else(|| format!("unknown {key} `{value}`; choose from {}", names.join(", ")))
         }
         let k = key.trim();
         let is = |name: &str| k.eq_ignore_ascii_case(name);
         if is(VictoryProbModel::KEY) {
-            self.victory_prob_model = val(k, value, VictoryProbModel::parse(value), VictoryProbModel::NAMES)?;
+            self.victory_prob_model = val(
+                k,
+                value,
+                VictoryProbModel::parse(value),
+                VictoryProbModel::NAMES,
+            )?;
         } else if is(VotingRule::KEY) {
             self.voting_rule = val(k, value, VotingRule::parse(value), VotingRule::NAMES)?;
         } else if is(PceModel::KEY) {
             self.pce_model = val(k, value, PceModel::parse(value), PceModel::NAMES)?;
         } else if is(StateTransitions::KEY) {
-            self.state_transitions = val(k, value, StateTransitions::parse(value), StateTransitions::NAMES)?;
+            self.state_transitions = val(
+                k,
+                value,
+                StateTransitions::parse(value),
+                StateTransitions::NAMES,
+            )?;
         } else if is(BigRRange::KEY) {
             self.big_r_range = val(k, value, BigRRange::parse(value), BigRRange::NAMES)?;
         } else if is(BigRAdjust::KEY) {
             self.big_r_adjust = val(k, value, BigRAdjust::parse(value), BigRAdjust::NAMES)?;
         } else if is(ThirdPartyCommit::KEY) {
-            self.third_party_commit = val(k, value, ThirdPartyCommit::parse(value), ThirdPartyCommit::NAMES)?;
+            self.third_party_commit = val(
+                k,
+                value,
+                ThirdPartyCommit::parse(value),
+                ThirdPartyCommit::NAMES,
+            )?;
         } else if is(InterVecBrgn::KEY) {
             self.inter_vec_brgn = val(k, value, InterVecBrgn::parse(value), InterVecBrgn::NAMES)?;
         } else if is(BargnModel::KEY) {

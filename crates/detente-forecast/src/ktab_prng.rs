@@ -66,7 +66,8 @@ impl KtabPrng {
     /// KTAB's `PRNG::uniform()`: a 64-bit word.
     pub fn next_word(&mut self) -> u64 {
         let n = self.next_mt();
-        n.wrapping_add(Q64C).wrapping_mul(n.wrapping_mul(2).wrapping_add(3))
+        n.wrapping_add(Q64C)
+            .wrapping_mul(n.wrapping_mul(2).wrapping_add(3))
     }
 
     /// KTAB's `PRNG::uniform(a, b)`.
@@ -116,6 +117,9 @@ mod tests {
             counts[g.prob_sel(&[0.2, 0.5, 0.3])] += 1;
         }
         let f: Vec<f64> = counts.iter().map(|&c| c as f64 / 30_000.0).collect();
-        assert!((f[0] - 0.2).abs() < 0.02 && (f[1] - 0.5).abs() < 0.02, "{f:?}");
+        assert!(
+            (f[0] - 0.2).abs() < 0.02 && (f[1] - 0.5).abs() < 0.02,
+            "{f:?}"
+        );
     }
 }

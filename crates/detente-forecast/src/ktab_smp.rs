@@ -116,14 +116,15 @@ pub struct SmpRunOut {
     pub converged: bool,
 }
 
-/// The order in which KTAB's threads happened to run, per step: `initiators[t]` is the order in
-/// which challengers' bargains joined the lists (status quo always first), `selectors[t]` the
-/// order in which actors drew their bargain (matters for `Stochastic` only). KTAB runs these in
-/// parallel threads, so its order varies from run to run; its log shows it. Default (`None`):
-/// index order.
+/// The order in which KTAB's threads happened to run, per step: `lists[t][k]` is the order of
+/// the initiators of the bargains in actor k's list after its status quo (the order in which
+/// they joined it), `selectors[t]` the order in which actors drew their bargain from the shared
+/// PRNG (matters for `Stochastic` only). KTAB runs both in parallel threads, so its order
+/// varies from run to run; its log shows it ("Bargains involving actor k: …", "Doing scalarPCE
+/// … of actor k"). Default (`None`, or a missing entry): index order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schedule {
-    pub initiators: Vec<Vec<usize>>,
+    pub lists: Vec<Vec<Vec<usize>>>,
     pub selectors: Vec<Vec<usize>>,
 }
 
@@ -224,12 +225,7 @@ pub fn run(
             states.push(st);
             break;
         }
-        let sched = schedule.map(|s| {
-            (
-                s.initiators.get(iter).cloned(),
-                s.selectors.get(iter).cloned(),
-            )
-        });
+        let sched = schedule.map(|s| (s.lists.get(iter).cloned(), s.selectors.get(iter).cloned()));
         let (np, chosen, challenges) = step(input, params, &ev, &pos, &mut rng, sched, detail);
         st.chosen = chosen;
         st.challenges = challenges;
@@ -263,7 +259,10 @@ fn evaluate(input: &SmpInput, params: &KtabParams, pos: &[f64], ideal: &[f64]) -
     let (n, nd) = (input.n, input.nd);
     let mut vdiff = vec![0.0; n * n];
     for i in 0..n {
-        let (ii, si) = (&ideal[i * nd..(i + 1) * nd], &input.sal[i * nd..(i + 1) * nd]);
+        let (ii, si) = (
+            &ideal[i * nd..(i + 1) * nd],
+            &input.sal[i * nd..(i + 1) * nd],
+        );
         for j in 0..n {
             vdiff[i * n + j] = bv_diff(ii, &pos[j * nd..(j + 1) * nd], si);
         }
@@ -365,13 +364,17 @@ fn step(
     ev: &Eval,
     pos: &[f64],
     rng: &mut KtabPrng,
-    sched: Option<(Option<Vec<usize>>, Option<Vec<usize>>)>,
+    sched: Option<(Option<Vec<Vec<usize>>>, Option<Vec<usize>>)>,
     detail: bool,
 ) -> StepOut {
     let (n, nd) = (input.n, input.nd);
-    let (init_order, sel_order) = sched.unwrap_or((None, None));
+    let (list_order, sel_order) = sched.unwrap_or((None, None));
     let order = |o: Option<Vec<usize>>| -> Vec<usize> {
-        let mut v: Vec<usize> = o.unwrap_or_default().into_iter().filter(|&i| i < n).collect();
+        let mut v: Vec<usize> = o
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&i| i < n)
+            .collect();
         for i in 0..n {
             if !v.contains(&i) {
                 v.push(i);
@@ -392,7 +395,7 @@ fn step(
         })
         .collect();
     let mut challenges = Vec::new();
-    for i in order(init_order) {
+    for i in 0..n {
         let Some((j, pij, worth)) = best_challenge(input, params, ev, i) else {
             continue;
         };
@@ -443,6 +446,12 @@ fn step(
         for b in proposed {
             lists[i].push(b.clone());
             lists[j].push(b);
+        }
+    }
+    if let Some(lo) = list_order {
+        for (k, o) in lo.iter().enumerate().take(n) {
+            let rank = |b: &Bargain| o.iter().position(|&x| x == b.init).unwrap_or(usize::MAX);
+            lists[k][1..].sort_by_key(rank);
         }
     }
     let mut next = pos.to_vec();

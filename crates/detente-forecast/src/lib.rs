@@ -22,6 +22,7 @@ pub mod ktab_model;
 pub mod ktab_params;
 pub mod ktab_prng;
 pub mod ktab_smp;
+pub mod ktab_xml;
 pub mod model;
 pub mod montecarlo;
 pub mod nash;
@@ -34,9 +35,9 @@ pub use model::{Interaction, IssueForecast, IssueModel, Model, PairOutcome, Roun
 pub use problem::{ActorInfo, IssueData, IssueInfo, Problem, StancePoint};
 
 pub use eum::{Eum, EumOptions};
-pub use nash::{Nash, NashOptions};
 pub use ktab_model::KtabSmp;
 pub use ktab_params::{KtabOptions, KtabParams};
+pub use nash::{Nash, NashOptions};
 pub use smp::{Smp, SmpOptions};
 
 /// The model names, in output order.

@@ -161,7 +161,11 @@ pub fn model_names(list: &[String]) -> Result<Vec<&'static str>, CliError> {
             continue;
         }
         let extra = detente_forecast::EXTRA_MODEL_NAMES.iter();
-        match MODEL_NAMES.iter().chain(extra).find(|n| n.eq_ignore_ascii_case(m)) {
+        match MODEL_NAMES
+            .iter()
+            .chain(extra)
+            .find(|n| n.eq_ignore_ascii_case(m))
+        {
             Some(n) if !out.contains(n) => out.push(n),
             Some(_) => {}
             None => {
