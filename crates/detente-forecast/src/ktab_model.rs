@@ -135,11 +135,30 @@ pub fn convert(p: &Problem) -> Converted {
         }
         Some(acc)
     });
+    // KTAB adds fixed 1e-8 / 1e-10 to coalition strengths, so its runs depend (slightly) on the
+    // unit of capability. Capabilities are scaled by the power of two that puts the largest in
+    // [64, 128), an exact operation: any unit gives the same run, bit for bit.
+    let cmax = actors
+        .iter()
+        .map(|&a| p.actors[a].capability)
+        .fold(0.0, f64::max);
+    let mut unit = 1.0;
+    if cmax > 0.0 && cmax.is_finite() {
+        while cmax * unit >= 128.0 {
+            unit *= 0.5;
+        }
+        while cmax * unit < 64.0 {
+            unit *= 2.0;
+        }
+    }
     Converted {
         input: SmpInput {
             n,
             nd,
-            cap: actors.iter().map(|&a| p.actors[a].capability).collect(),
+            cap: actors
+                .iter()
+                .map(|&a| p.actors[a].capability * unit)
+                .collect(),
             sal,
             pos,
             accommodation,
