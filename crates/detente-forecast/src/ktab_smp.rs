@@ -137,9 +137,27 @@ struct Eval {
     ssum: Vec<f64>,
     wsum: Vec<f64>,
     ideal: Vec<f64>,
+    /// Each actor's utility for every position from its own view, `own[a*n + x]`.
+    own: Vec<f64>,
 }
 
 impl Eval {
+    /// h's estimate of every actor's utility for every position, `u[a*n + b]`.
+    fn util_matrix(&self, n: usize, h: usize) -> Vec<f64> {
+        let mut u = vec![0.0; n * n];
+        self.util_matrix_into(n, h, &mut u);
+        u
+    }
+
+    /// [`Eval::util_matrix`] into a buffer of n² values.
+    fn util_matrix_into(&self, n: usize, h: usize, u: &mut [f64]) {
+        for a in 0..n {
+            let r = self.rhi[h * n + a];
+            for b in 0..n {
+                u[a * n + b] = bs_util(self.vdiff[a * n + b], r);
+            }
+        }
+    }
     /// `SMPActor::posUtil`: actor a's utility for point `p`, with its own risk attitude.
     fn pos_util(&self, input: &SmpInput, a: usize, p: &[f64]) -> f64 {
         let nd = input.nd;
@@ -284,6 +302,12 @@ fn evaluate(input: &SmpInput, params: &KtabParams, pos: &[f64], ideal: &[f64]) -
         .map(|i| input.sal[i * nd..(i + 1) * nd].iter().sum())
         .collect();
     let wsum = (0..n).map(|i| ssum[i] * input.cap[i]).collect();
+    let mut own = vec![0.0; n * n];
+    for a in 0..n {
+        for x in 0..n {
+            own[a * n + x] = bs_util(vdiff[a * n + x], rhi[a * n + a]);
+        }
+    }
     Eval {
         vdiff,
         nra,
@@ -291,6 +315,7 @@ fn evaluate(input: &SmpInput, params: &KtabParams, pos: &[f64], ideal: &[f64]) -
         ssum,
         wsum,
         ideal: ideal.to_vec(),
+        own,
     }
 }
 
@@ -305,9 +330,23 @@ fn prob_edu_chlg(
     i: usize,
     j: usize,
 ) -> (f64, f64) {
+    let uh = ev.util_matrix(input.n, h);
+    edu_with(input, params, ev, &uh, k, i, j)
+}
+
+/// [`prob_edu_chlg`] with h's utilities given as a matrix `uh[a*n + b]`.
+fn edu_with(
+    input: &SmpInput,
+    params: &KtabParams,
+    ev: &Eval,
+    uh: &[f64],
+    k: usize,
+    i: usize,
+    j: usize,
+) -> (f64, f64) {
     let n = input.n;
     let (vr, tpc) = (params.voting_rule, params.third_party_commit);
-    let u = |a: usize, b: usize| ev.u(n, h, a, b);
+    let u = |a: usize, b: usize| uh[a * n + b];
     let (uii, uij, uji, ujj) = (u(i, i), u(i, j), u(j, i), u(j, j));
     let (uki, ukj) = (u(k, i), u(k, j));
     let eu_sq = uki + ukj;
@@ -395,8 +434,9 @@ fn step(
         })
         .collect();
     let mut challenges = Vec::new();
+    let mut buf = Vec::new();
     for i in 0..n {
-        let Some((j, pij, worth)) = best_challenge(input, params, ev, i) else {
+        let Some((j, pij, worth)) = best_challenge(input, params, ev, i, &mut buf) else {
             continue;
         };
         // The target's view: KTAB passes j's estimate of i's expected *gain* (`get<1>` of
@@ -475,19 +515,38 @@ fn best_challenge(
     params: &KtabParams,
     ev: &Eval,
     i: usize,
+    buf: &mut Vec<f64>,
 ) -> Option<(usize, f64, f64)> {
     let mut best: Option<(usize, f64, f64)> = None;
-    let mut best_eu = -1.0;
-    for j in 0..input.n {
+    let mut best_eu: f64 = -1.0;
+    let mut ui = std::mem::take(&mut *buf);
+    ui.resize(input.n * input.n, 0.0);
+    ev.util_matrix_into(input.n, i, &mut ui);
+    let n = input.n;
+    let a = ui[i * n + i];
+    for j in 0..n {
         if j == i {
             continue;
         }
-        let (p, edu) = prob_edu_chlg(input, params, ev, i, i, i, j);
+        // With k = i, the gain is (A − B)(1 − 2 s_j P(j wins)) for A = u_i(i), B = u_i(j), so
+        // it is at most A − B (A ≥ B) or (B − A)(2 s_j − 1): skip a j that cannot beat the
+        // best so far (1e-9 covers rounding; the same j is chosen as without the bound).
+        let b = ui[i * n + j];
+        let ub = if a >= b {
+            a - b
+        } else {
+            (b - a) * (2.0 * ev.ssum[j] - 1.0)
+        };
+        if ub + 1e-9 <= best_eu.max(MIN_SIG_EDU) {
+            continue;
+        }
+        let (p, edu) = edu_with(input, params, ev, &ui, i, i, j);
         if MIN_SIG_EDU < edu && best_eu < edu {
             best = Some((j, p, edu));
             best_eu = edu;
         }
     }
+    *buf = ui;
     best
 }
 
@@ -538,7 +597,7 @@ fn choose(
     }
     let mut u = vec![0.0; n * nb];
     for a in 0..n {
-        let own: Vec<f64> = (0..n).map(|x| ev.u(n, a, a, x)).collect();
+        let own = &ev.own[a * n..(a + 1) * n];
         for (m, b) in list.iter().enumerate() {
             let mut s = 0.0;
             if b.init == b.rcvr {
