@@ -11,12 +11,13 @@ use crate::ktab_params::{
 
 /// `Model::vote`: the vote of an actor of weight `w` between options it values `uij` and `uik`
 /// (positive: for the first).
+#[inline]
 pub fn vote(vr: VotingRule, w: f64, uij: f64, uik: f64) -> f64 {
     let du = uij - uik;
-    let r_bin = (du / 1e-8).clamp(-1.0, 1.0);
+    let r_bin = || (du / 1e-8).clamp(-1.0, 1.0);
     match vr {
-        VotingRule::Binary => w * r_bin,
-        VotingRule::PropBin => w * (0.8 * du + 0.2 * r_bin),
+        VotingRule::Binary => w * r_bin(),
+        VotingRule::PropBin => w * (0.8 * du + 0.2 * r_bin()),
         VotingRule::Prop => w * du,
         VotingRule::PropCbc => w * (0.5 * du + 0.5 * (du * du * du)),
         VotingRule::Cubic => w * (du * du * du),

@@ -598,21 +598,21 @@ fn choose(
     let mut u = vec![0.0; n * nb];
     for a in 0..n {
         let own = &ev.own[a * n..(a + 1) * n];
+        // KTAB sums the unchanged positions one by one for every bargain; the sum of all of
+        // them minus the two that change is the same number up to rounding (O(n) instead of
+        // O(n²) per actor).
+        let mut total = 0.0;
+        for x in 0..n {
+            total += own[x];
+        }
         for (m, b) in list.iter().enumerate() {
-            let mut s = 0.0;
-            if b.init == b.rcvr {
-                for x in 0..n {
-                    s += own[x];
-                }
+            let s = if b.init == b.rcvr {
+                total
             } else {
-                s += ev.pos_util(input, a, &b.pi);
-                s += ev.pos_util(input, a, &b.pr);
-                for x in 0..n {
-                    if x != b.init && x != b.rcvr {
-                        s += own[x];
-                    }
-                }
-            }
+                ev.pos_util(input, a, &b.pi)
+                    + ev.pos_util(input, a, &b.pr)
+                    + (total - own[b.init] - own[b.rcvr])
+            };
             u[a * nb + m] = s / n as f64;
         }
     }
