@@ -62,7 +62,6 @@ fn parse_log(text: &str) -> Log {
     let mut log = Log::default();
     let lines: Vec<&str> = text.lines().collect();
     let mut section = "";
-    let mut turn = 0;
     let mut cur: Option<(usize, usize, usize)> = None;
     let mut k = 0;
     while k < lines.len() {
@@ -86,7 +85,7 @@ fn parse_log(text: &str) -> Log {
                 .push((w[2].parse().unwrap(), w[4].parse().unwrap()));
         } else if l.starts_with("In turn ") {
             let w: Vec<&str> = l.split_whitespace().collect();
-            turn = w[2].parse().unwrap();
+            let turn = w[2].parse().unwrap();
             let (i, j) = (w[4].parse().unwrap(), w[9].parse().unwrap());
             log.targets.push((turn, i, j, w[11].parse().unwrap()));
             cur = Some((turn, i, j));

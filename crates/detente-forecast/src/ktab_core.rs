@@ -255,6 +255,7 @@ pub fn bv_diff(a: &[f64], b: &[f64], s: &[f64]) -> f64 {
 /// `Actor::thirdPartyVoteSU`: third party k's vote between "i with k beats j" and "i beats j
 /// with k" (first element of KTAB's tuple).
 #[inline]
+#[allow(clippy::too_many_arguments)] // KTAB's own signature, argument for argument
 pub fn third_party_vote(
     wk: f64,
     vr: VotingRule,

@@ -290,11 +290,43 @@ fn challenge_out(p: &Problem, c: &Converted, ch: &Challenge, d: usize) -> Challe
     }
 }
 
+/// Most actors KTAB's spatial model takes (KTAB's `maxNumActor`): each state costs O(actors³).
+pub const MAX_ACTORS: usize = 250;
+
+/// Actors that would take part (positive salience somewhere).
+fn participants(p: &Problem) -> usize {
+    (0..p.actors.len())
+        .filter(|&a| (0..p.issues.len()).any(|d| p.stances[d][a].is_some_and(|s| s.salience > 0.0)))
+        .count()
+}
+
+fn too_many(p: &Problem) -> Option<Vec<IssueForecast>> {
+    let n = participants(p);
+    (n > MAX_ACTORS).then(|| {
+        (0..p.issues.len())
+            .map(|d| IssueForecast {
+                issue: d,
+                forecast: None,
+                actors: Vec::new(),
+                rounds: Vec::new(),
+                notes: vec![format!(
+                    "KTAB's spatial model takes at most {MAX_ACTORS} actors (KTAB's limit; each \
+                     state costs actors³); this input has {n}: merge minor actors or use \
+                     --model smp-detente"
+                )],
+            })
+            .collect()
+    })
+}
+
 impl Model for KtabSmp {
     fn name(&self) -> &'static str {
         "smp"
     }
     fn forecast(&self, p: &Problem) -> Vec<IssueForecast> {
+        if let Some(f) = too_many(p) {
+            return f;
+        }
         let (c, out) = self.run(p, None, true);
         let forecasts = Self::forecasts(&c, &out);
         let nd = c.input.nd;
@@ -353,7 +385,98 @@ impl Model for KtabSmp {
             .collect()
     }
     fn point(&self, p: &Problem) -> Vec<Option<f64>> {
+        if participants(p) > MAX_ACTORS {
+            return vec![None; p.issues.len()];
+        }
         let (c, out) = self.run(p, None, false);
         Self::forecasts(&c, &out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ktab_params::param_help;
+    use crate::problem::{ActorInfo, IssueInfo, StancePoint};
+
+    fn problem(n: usize, nd: usize) -> Problem {
+        let actors = (0..n)
+            .map(|i| ActorInfo {
+                id: format!("a{i}"),
+                name: format!("a{i}"),
+                capability: 10.0 + (i * 37 % 90) as f64,
+            })
+            .collect();
+        let mut p = Problem::new("t", actors);
+        for d in 0..nd {
+            let st = (0..n)
+                .map(|i| {
+                    Some(StancePoint {
+                        position: ((i * 53 + d * 29) % 101) as f64,
+                        salience: 0.1 + ((i + 3 * d) % 5) as f64 * 0.05,
+                    })
+                })
+                .collect();
+            p.push_issue(
+                IssueInfo {
+                    id: format!("d{d}"),
+                    title: format!("d{d}"),
+                    lo: 0.0,
+                    hi: 100.0,
+                    status_quo: None,
+                    outcome: None,
+                },
+                st,
+            );
+        }
+        p
+    }
+
+    #[test]
+    fn every_parameter_value_runs_within_the_positions() {
+        let p = problem(6, 2);
+        for (key, names) in param_help() {
+            for v in names {
+                let mut o = KtabOptions::default();
+                o.set(key, v).unwrap();
+                let m = KtabSmp::new(o);
+                let (_, out) = m.run(&p, None, false);
+                assert!(
+                    out.states.len() >= 2 && out.states.len() <= 101,
+                    "{key}={v}"
+                );
+                for (d, f) in m.point(&p).into_iter().enumerate() {
+                    let f = f.unwrap_or_else(|| panic!("{key}={v}: no forecast"));
+                    let xs: Vec<f64> = p.stances[d].iter().flatten().map(|s| s.position).collect();
+                    let lo = xs.iter().cloned().fold(f64::INFINITY, f64::min);
+                    let hi = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    assert!(
+                        f >= lo - 1e-9 && f <= hi + 1e-9,
+                        "{key}={v}: {f} outside [{lo}, {hi}]"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stochastic_runs_repeat_with_the_seed_and_vary_with_it() {
+        let p = problem(7, 2);
+        let run = |seed: u64| {
+            let mut o = KtabOptions::default();
+            o.set("StateTransitions", "Stochastic").unwrap();
+            o.seed = Some(seed);
+            KtabSmp::new(o).run(&p, None, false).1
+        };
+        assert_eq!(run(5), run(5));
+        assert!((1..20).any(|s| run(s).states != run(0).states));
+    }
+
+    #[test]
+    fn too_many_actors_is_a_note_not_a_hang() {
+        let p = problem(MAX_ACTORS + 1, 1);
+        let f = KtabSmp::default().forecast(&p);
+        assert_eq!(f[0].forecast, None);
+        assert!(f[0].notes[0].contains("at most 250"), "{:?}", f[0].notes);
     }
 }

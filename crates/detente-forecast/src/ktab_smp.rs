@@ -395,6 +395,8 @@ fn edu_with(
 }
 
 type StepOut = (Vec<f64>, Vec<(usize, usize)>, Vec<Challenge>);
+/// One step's part of a [`Schedule`]: the lists' order and the drawing order.
+type StepSchedule = (Option<Vec<Vec<usize>>>, Option<Vec<usize>>);
 
 /// `SMPState::doBCN`: challenges, bargains and each actor's choice; returns the new positions.
 fn step(
@@ -403,7 +405,7 @@ fn step(
     ev: &Eval,
     pos: &[f64],
     rng: &mut KtabPrng,
-    sched: Option<(Option<Vec<Vec<usize>>>, Option<Vec<usize>>)>,
+    sched: Option<StepSchedule>,
     detail: bool,
 ) -> StepOut {
     let (n, nd) = (input.n, input.nd);

@@ -286,7 +286,7 @@ fn read_adjustment(
         out.push((i, j, w));
     }
     // Each row: the explicit pairs, plus KTAB's identity 1 on the diagonal when not given.
-    for i in 0..n {
+    for (i, actor) in actors.iter().enumerate() {
         let row: f64 = (0..n)
             .map(|k| match out.iter().find(|&&(a, b, _)| a == i && b == k) {
                 Some(&(_, _, v)) => v,
@@ -297,7 +297,7 @@ fn read_adjustment(
         if row > 1.0 + 1e-10 {
             return Err(cx.err(
                 ia,
-                format!("the ideal adjustments of `{}` sum to {row}, more than 1", actors[i].id),
+                format!("the ideal adjustments of `{}` sum to {row}, more than 1", actor.id),
                 "with pairs to others, also give the actor's own pair (adjustingIdeal = referencePos) so that its row sums to at most 1",
             ));
         }
