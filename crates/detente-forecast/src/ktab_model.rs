@@ -473,6 +473,30 @@ mod tests {
     }
 
     #[test]
+    fn degenerate_inputs_give_finite_answers() {
+        // One actor: it stays where it is.
+        let one = problem(1, 2);
+        let f = KtabSmp::default().point(&one);
+        assert!(
+            (f[0].unwrap() - 0.0).abs() < 1e-9 && (f[1].unwrap() - 29.0).abs() < 1e-9,
+            "{f:?}"
+        );
+        // Nobody with capability: every contest is a tie, positions stay inside the range.
+        let mut zero = problem(5, 2);
+        zero.actors.iter_mut().for_each(|a| a.capability = 0.0);
+        for x in KtabSmp::default().point(&zero) {
+            let x = x.unwrap();
+            assert!(x.is_finite() && (0.0..=100.0).contains(&x), "{x}");
+        }
+        // Nobody with salience: no participant, no forecast.
+        let mut none = problem(3, 1);
+        none.stances[0]
+            .iter_mut()
+            .for_each(|s| s.as_mut().unwrap().salience = 0.0);
+        assert_eq!(KtabSmp::default().point(&none), vec![None]);
+    }
+
+    #[test]
     fn too_many_actors_is_a_note_not_a_hang() {
         let p = problem(MAX_ACTORS + 1, 1);
         let f = KtabSmp::default().forecast(&p);
