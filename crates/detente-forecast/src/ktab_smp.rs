@@ -183,6 +183,9 @@ struct Bargain {
     rcvr: usize,
     pi: Vec<f64>,
     pr: Vec<f64>,
+    /// Per actor a, u_a(pi) + u_a(pr) (empty for a status quo): computed once, read by both
+    /// actors' choices.
+    pu: Vec<f64>,
 }
 
 /// Run KTAB's SMP. `seed` feeds KTAB's PRNG (used only by `Stochastic` transitions); `detail`
@@ -432,6 +435,7 @@ fn step(
                 rcvr: i,
                 pi: at(i),
                 pr: at(i),
+                pu: Vec::new(),
             }]
         })
         .collect();
@@ -474,11 +478,17 @@ fn step(
                 compromise: [ij.0.clone(), ij.1.clone()],
             });
         }
-        let mk = |(pi, pr): (Vec<f64>, Vec<f64>)| Bargain {
-            init: i,
-            rcvr: j,
-            pi,
-            pr,
+        let mk = |(pi, pr): (Vec<f64>, Vec<f64>)| {
+            let pu = (0..n)
+                .map(|a| ev.pos_util(input, a, &pi) + ev.pos_util(input, a, &pr))
+                .collect();
+            Bargain {
+                init: i,
+                rcvr: j,
+                pi,
+                pr,
+                pu,
+            }
         };
         let proposed: Vec<Bargain> = match params.bargn_model {
             BargnModel::InitOnlyInterp => vec![mk(iij)],
@@ -611,9 +621,7 @@ fn choose(
             let s = if b.init == b.rcvr {
                 total
             } else {
-                ev.pos_util(input, a, &b.pi)
-                    + ev.pos_util(input, a, &b.pr)
-                    + (total - own[b.init] - own[b.rcvr])
+                b.pu[a] + (total - own[b.init] - own[b.rcvr])
             };
             u[a * nb + m] = s / n as f64;
         }
