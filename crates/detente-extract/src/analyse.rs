@@ -233,39 +233,7 @@ impl<'a> Doc<'a> {
                 i += 1;
             }
         }
-        // Unknown capitalised names: runs of two or more capitalised words.
-        let mut i = 0;
-        while i < n {
-            if !self.is_name_word(i) || self.tok_mention[i] != NONE {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < n
-                && self.is_name_word(j)
-                && self.tok_mention[j] == NONE
-                && !self.tokens[j - 1].possessive
-                && self.gap(j) == " "
-            {
-                j += 1;
-            }
-            let mut a = i;
-            while a < j && (TITLES.contains(&self.tok(a)) || NOT_NAME_WORDS.contains(&self.tok(a)))
-            {
-                a += 1;
-            }
-            if j - a >= 2 && j - a <= 4 && !NOT_PERSON_LAST.contains(&self.tok(j - 1)) {
-                let name = self.text[self.tokens[a].start..self.tokens[j - 1].end].to_string();
-                self.push_mention(
-                    a,
-                    j,
-                    Who::Unknown(name),
-                    true,
-                    self.tokens[j - 1].possessive,
-                );
-            }
-            i = j;
-        }
+        self.find_unknown_names();
         self.mentions.sort_by_key(|m| m.t0);
         for (k, m) in self.mentions.iter().enumerate() {
             for t in &mut self.tok_mention[m.t0..m.t1] {
@@ -281,6 +249,76 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+    }
+
+    /// Unknown names: runs of capitalised words (two to four, not counting particles), joined
+    /// by spaces or hyphens, with name particles inside (`Ingrid van der Berg`, `Amira
+    /// al-Khatib`, `Jean-Luc de la Fontaine`). A later shorter form (`Bin Saleh`, `de la
+    /// Fontaine`, `O'Sullivan`) joins the full name seen earlier.
+    fn find_unknown_names(&mut self) {
+        let n = self.tokens.len();
+        let mut i = 0;
+        while i < n {
+            let particle = is_particle(self.tok(i)) && !self.tokens[i].cap;
+            if (!self.is_name_word(i) && !particle) || self.tok_mention[i] != NONE {
+                i += 1;
+                continue;
+            }
+            let mut last = None;
+            let mut k = i;
+            while k < n && self.tok_mention[k] == NONE && k < i + 8 {
+                if k > i && (self.tokens[k - 1].possessive || !matches!(self.gap(k), " " | "-")) {
+                    break;
+                }
+                if self.is_name_word(k) && !(k > i && NOT_NAME_WORDS.contains(&self.tok(k))) {
+                    last = Some(k);
+                } else if !is_particle(self.tok(k)) {
+                    break;
+                }
+                k += 1;
+            }
+            let Some(l) = last else {
+                i += 1;
+                continue;
+            };
+            let j = l + 1;
+            let mut a = i;
+            while a < j && (TITLES.contains(&self.tok(a)) || NOT_NAME_WORDS.contains(&self.tok(a)))
+            {
+                a += 1;
+            }
+            if a >= j {
+                i = j;
+                continue;
+            }
+            let name = &self.text[self.tokens[a].start..self.tokens[j - 1].end];
+            let words = (a..j).filter(|&k| self.is_name_word(k)).count();
+            let poss = self.tokens[j - 1].possessive;
+            if let Some(full) = self.earlier_full_name(name) {
+                self.push_mention(a, j, Who::Unknown(full), true, poss);
+            } else if !particle
+                && (2..=4).contains(&words)
+                && name.contains(' ')
+                && !NOT_PERSON_LAST.contains(&self.tok(j - 1))
+            {
+                self.push_mention(a, j, Who::Unknown(name.to_string()), true, poss);
+            }
+            i = j;
+        }
+    }
+
+    /// An earlier unknown full name that ends with `name` (case-insensitive, at a word
+    /// boundary): `Bin Saleh`, `von Alten`, `O'Sullivan` → `Tariq bin Saleh`, ….
+    fn earlier_full_name(&self, name: &str) -> Option<String> {
+        let lower = name.to_lowercase();
+        self.mentions.iter().rev().find_map(|m| match &m.who {
+            Who::Unknown(full) if full.len() > name.len() => {
+                let fl = full.to_lowercase();
+                let cut = fl.len() - lower.len();
+                (fl.ends_with(&lower) && fl[..cut].ends_with([' ', '-'])).then(|| full.clone())
+            }
+            _ => None,
+        })
     }
 
     fn is_name_word(&self, i: usize) -> bool {
@@ -371,6 +409,16 @@ pub enum Subject {
     /// "the statement said": the previous speaker's document.
     CarryOver(Range<usize>),
     NotFound,
+}
+
+/// Lowercase words inside names: `da Silva`, `van der Berg`, `bin Saleh`, `al-Khatib`.
+pub fn is_particle(s: &str) -> bool {
+    matches!(
+        s,
+        "da" | "do" | "dos" | "das" | "de" | "del" | "della" | "di" | "du" | "la" | "le" | "van"
+            | "von" | "der" | "den" | "ter" | "ten" | "bin" | "ibn" | "bint" | "al" | "el" | "y"
+            | "zu" | "af" | "av"
+    )
 }
 
 fn is_pronoun(s: &str) -> bool {

@@ -26,6 +26,7 @@ pub mod hash;
 pub mod input;
 pub mod issues;
 pub mod lexicon;
+pub mod marks;
 pub mod text;
 
 use analyse::{AliasIndex, Doc, Who};
