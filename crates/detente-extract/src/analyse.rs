@@ -3,6 +3,7 @@
 use crate::gazetteer::Gazetteer;
 use crate::hash::FastMap;
 use crate::lexicon::*;
+use crate::people::{self, Gender};
 use crate::text::{QuoteSpan, Token};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -106,6 +107,10 @@ pub struct Doc<'a> {
     surnames: FastMap<&'a str, usize>,
     /// Unknown name → its first mention.
     first_unknown: HashMap<String, usize>,
+    /// The gender each person is known to have (given name, title, "spokeswoman").
+    genders: HashMap<Who, Gender>,
+    /// Role words of each gazetteer entry's roles ("the British prime minister").
+    known_roles: Vec<Vec<String>>,
 }
 
 /// How many tokens before a quotation are searched for its speaker.
@@ -172,8 +177,11 @@ impl<'a> Doc<'a> {
             tok_mention: vec![NONE; n],
             surnames: FastMap::default(),
             first_unknown: HashMap::new(),
+            genders: HashMap::new(),
+            known_roles: Vec::new(),
         };
         doc.find_mentions(g, idx);
+        doc.find_genders(g);
         doc
     }
 
@@ -375,15 +383,60 @@ impl<'a> Doc<'a> {
         &self.mentions[lo..hi.max(lo)]
     }
 
-    /// The nearest person mentioned (outside quotations) before byte `offset`, looking back
-    /// over at most [`PRONOUN_WINDOW`] mentions.
-    pub fn resolve_pronoun(&self, offset: usize) -> Option<&Mention> {
+    /// The nearest person mentioned (outside quotations) before byte `offset` whose gender
+    /// fits the pronoun `pronoun`, looking back over at most [`PRONOUN_WINDOW`] mentions.
+    pub fn resolve_pronoun(&self, offset: usize, pronoun: &str) -> Option<&Mention> {
+        let need = people::pronoun_gender(pronoun);
         let hi = self.mentions.partition_point(|m| m.start < offset);
         self.mentions[..hi]
             .iter()
             .rev()
             .take(PRONOUN_WINDOW)
-            .find(|m| m.end <= offset && !m.in_quote && m.person)
+            .filter(|m| m.end <= offset && !m.in_quote && m.person)
+            .find(|m| self.gender_of(&m.who).fits(need))
+    }
+
+    pub fn gender_of(&self, who: &Who) -> Gender {
+        self.genders.get(who).copied().unwrap_or(Gender::Unknown)
+    }
+
+    /// Gender of every person mentioned: from the given name, a title before a mention
+    /// (`Ms.`, `Sir`) or a gendered role word right after it (`, a spokeswoman`).
+    fn find_genders(&mut self, g: &Gazetteer) {
+        self.known_roles = g
+            .entries
+            .iter()
+            .map(|e| {
+                e.roles
+                    .iter()
+                    .flat_map(|r| r.split_whitespace())
+                    .map(|w| w.to_lowercase())
+                    .collect()
+            })
+            .collect();
+        for m in &self.mentions {
+            if !m.person {
+                continue;
+            }
+            let name: &str = match &m.who {
+                Who::Known(e) => &g.entries[*e].name,
+                Who::Unknown(n) => n,
+            };
+            let first = name.split([' ', '-']).next().unwrap_or("");
+            let mut gender = people::name_gender(first);
+            if gender == Gender::Unknown && m.t0 > 0 {
+                gender = people::title_gender(self.tok(m.t0 - 1));
+            }
+            for k in m.t1..(m.t1 + 5).min(self.tokens.len()) {
+                if gender != Gender::Unknown || self.tok_sentence[k] != self.tok_sentence[m.t0] {
+                    break;
+                }
+                gender = people::role_gender(self.tok(k));
+            }
+            if gender != Gender::Unknown {
+                self.genders.entry(m.who.clone()).or_insert(gender);
+            }
+        }
     }
 
     /// The first unknown multi-word name in the document whose last word is `surname`.
@@ -600,7 +653,7 @@ impl<'a> Doc<'a> {
                     .first()
                     .filter(|m| takes_person && self.tok_sentence[m.t0] == self.tok_sentence[verb])
                     .map(|m| &m.who);
-                return match self.resolve_pronoun(self.tokens[j].start) {
+                return match self.resolve_pronoun(self.tokens[j].start, t) {
                     Some(m) if Some(&m.who) != object => {
                         Subject::Actor(m.who.clone(), self.range(j, j))
                     }
@@ -650,8 +703,97 @@ impl<'a> Doc<'a> {
                     return Subject::Actor(Who::Unknown(t.to_string()), self.range(j, j));
                 }
             }
+            if let Some(s) = self.description_subject(j) {
+                return s;
+            }
             return self.anonymous_before(j, lo);
         }
+    }
+
+    /// `the [modifiers] HEAD` ending at token `j` (`the commerce secretary`, `the envoy`,
+    /// `the prime minister`): the nearest person before it whose description in the text (or
+    /// gazetteer roles) has the head and every modifier; else, when only one person has the
+    /// head, that person; else nobody, with the description kept as the mention.
+    fn description_subject(&self, j: usize) -> Option<Subject> {
+        let head = self.tok(j);
+        if !people::ROLE_HEADS.contains(&head) || self.tok_quote[j] != NONE {
+            return None;
+        }
+        let mut k = j;
+        let mut mods: Vec<String> = Vec::new();
+        loop {
+            if k == 0 || j - k > 4 || self.gap(k) != " " {
+                return None;
+            }
+            k -= 1;
+            match self.tok(k) {
+                "the" | "The" => break,
+                t if self.tokens[k].possessive || self.tok_quote[k] != NONE => {
+                    let _ = t;
+                    return None;
+                }
+                t => mods.push(t.to_lowercase()),
+            }
+        }
+        let range = self.range(k, j);
+        let offset = self.tokens[k].start;
+        let hi = self.mentions.partition_point(|m| m.start < offset);
+        let mut head_only: Vec<&Who> = Vec::new();
+        for m in self.mentions[..hi].iter().rev().take(PRONOUN_WINDOW) {
+            if !m.person || m.in_quote || m.possessive {
+                continue;
+            }
+            let words = self.role_words(&m.who, offset);
+            if !words.iter().any(|w| w == head) {
+                continue;
+            }
+            if mods.iter().all(|md| words.contains(md)) {
+                return Some(Subject::Actor(m.who.clone(), range));
+            }
+            if !head_only.contains(&&m.who) {
+                head_only.push(&m.who);
+            }
+        }
+        Some(match head_only.as_slice() {
+            [w] if mods.is_empty() => Subject::Actor((*w).clone(), range),
+            _ => Subject::Anonymous(range),
+        })
+    }
+
+    /// Words that describe `who` before byte `before`: titles right before a mention
+    /// (`Kremlin spokesman Dmitry Peskov`), the description a comma sets beside it (`The
+    /// American envoy, Rebecca Hale,` / `Malcolm Pryce, the chief executive`) and, for a
+    /// gazetteer entry, its roles.
+    fn role_words(&self, who: &Who, before: usize) -> Vec<String> {
+        let mut out: Vec<String> = match who {
+            Who::Known(e) => self.known_roles.get(*e).cloned().unwrap_or_default(),
+            Who::Unknown(_) => Vec::new(),
+        };
+        let hi = self.mentions.partition_point(|m| m.start < before);
+        for m in self.mentions[..hi].iter().filter(|m| &m.who == who) {
+            let sent = self.tok_sentence[m.t0];
+            // before the name: up to 6 words back to the sentence start or another mention
+            let mut k = m.t0;
+            while k > 0 && m.t0 - k < 6 && self.tok_sentence[k - 1] == sent {
+                if self.tok_mention[k - 1] != NONE || self.tok_quote[k - 1] != NONE {
+                    break;
+                }
+                k -= 1;
+                out.push(self.tok(k).to_lowercase());
+            }
+            // after the name, when a comma sets off a description
+            if m.t1 < self.tokens.len() && self.gap(m.t1).contains(',') {
+                let mut k = m.t1;
+                while k < self.tokens.len() && k - m.t1 < 8 && self.tok_sentence[k] == sent {
+                    if k > m.t1 && self.gap(k).contains([',', ';', '.']) {
+                        break;
+                    }
+                    out.push(self.tok(k).to_lowercase());
+                    k += 1;
+                }
+            }
+        }
+        out
     }
 
     /// After skipping a descriptive appositive ending at `j`: the subject just before it.
@@ -685,7 +827,7 @@ impl<'a> Doc<'a> {
         }
         for j in (a..b).rev() {
             if is_pronoun(self.tok(j)) {
-                if let Some(m) = self.resolve_pronoun(self.tokens[j].start) {
+                if let Some(m) = self.resolve_pronoun(self.tokens[j].start, self.tok(j)) {
                     return Subject::Actor(m.who.clone(), self.range(j, j));
                 }
             }
@@ -734,13 +876,18 @@ impl<'a> Doc<'a> {
             }
             let t = self.tok(j);
             if is_pronoun(t) && j == k + 1 {
-                return match self.resolve_pronoun(self.tokens[j].start) {
+                return match self.resolve_pronoun(self.tokens[j].start, t) {
                     Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
                     None => Subject::Anonymous(self.range(j, j)),
                 };
             }
             if matches!(t, "the" | "The") && j + 1 < b && CARRY_NOUNS.contains(&self.tok(j + 1)) {
                 return Subject::CarryOver(self.range(j, j + 1));
+            }
+            if matches!(t, "the" | "The") {
+                if let Some(s) = (j + 1..(j + 5).min(b)).find_map(|h| self.description_subject(h)) {
+                    return s;
+                }
             }
             if self.is_name_word(j) && !NOT_NAME_WORDS.contains(&t) {
                 if TITLES.contains(&t) {
@@ -934,10 +1081,127 @@ pub struct Attribution {
     pub term: bool,
 }
 
+/// Labels of turns by someone unnamed: a reporter's question.
+fn is_question_label(l: &str) -> bool {
+    matches!(
+        l.to_ascii_lowercase().as_str(),
+        "q" | "question" | "reporter" | "reporter's question" | "questioner" | "audience"
+    )
+}
+
+/// Words of a turn label that are titles or roles, not the name (`MINISTER VAN DER BERG`).
+const LABEL_TITLES: &[&str] = &[
+    "PRESENTER", "HOST", "ANCHOR", "MODERATOR", "INTERVIEWER", "CORRESPONDENT", "REPORTER",
+    "ENVOY", "MINISTER", "SECRETARY", "SENATOR", "SEN", "REP", "REPRESENTATIVE", "GOV",
+    "GOVERNOR", "PRESIDENT", "PRIME", "DR", "MR", "MS", "MRS", "MISS", "PROF", "PROFESSOR",
+    "AMBASSADOR", "AMB", "GENERAL", "GEN", "ADMIRAL", "COLONEL", "SPOKESMAN", "SPOKESWOMAN",
+    "SPOKESPERSON", "CHANCELLOR", "COMMISSIONER", "DEFENCE", "DEFENSE", "FOREIGN", "DEPUTY",
+    "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "MAYOR", "JUDGE", "THE", "LORD", "LADY", "SIR", "DAME",
+];
+
+/// Turn labels already resolved in this document: (label name in capitals, who).
+type LabelNames = Vec<(String, Who)>;
+
+impl<'a> Doc<'a> {
+    /// The person a transcript or briefing answers for: the first person named outside
+    /// quotations before the first turn or question.
+    fn answerer(&self) -> Option<Who> {
+        let first = self.quotes.iter().find(|q| q.label.is_some())?.open;
+        self.mentions
+            .iter()
+            .find(|m| m.person && !m.in_quote && !m.possessive && m.start < first)
+            .map(|m| m.who.clone())
+    }
+
+    /// The speaker of a transcript turn, from its label: `Q` → nobody; `A` → the answerer;
+    /// `PRESENTER (MARK HOLLIS)` → Mark Hollis; `MINISTER VAN DER BERG` → the person named in
+    /// the text whose name ends with those words (else the label words, capitalised as a name).
+    fn label_speaker(&self, l: Range<usize>, seen: &mut LabelNames, answerer: &Option<Who>) -> Attribution {
+        let label = &self.text[l.clone()];
+        let anon = Attribution {
+            who: None,
+            mention: Some(l.clone()),
+            term: false,
+        };
+        if is_question_label(label) {
+            return anon;
+        }
+        if label == "A" || label.eq_ignore_ascii_case("answer") {
+            return Attribution {
+                who: answerer.clone(),
+                ..anon
+            };
+        }
+        let inner = match (label.find('('), label.rfind(')')) {
+            (Some(a), Some(b)) if b > a + 1 => &label[a + 1..b],
+            _ => label,
+        };
+        let words: Vec<&str> = inner
+            .split([' ', '.'])
+            .filter(|w| !w.is_empty())
+            .skip_while(|w| LABEL_TITLES.contains(w))
+            .collect();
+        if words.is_empty() {
+            return anon;
+        }
+        let key = words.join(" ").to_uppercase();
+        let ends = |full: &str| {
+            let f = full.to_uppercase().replace('-', " ");
+            let k = key.replace('-', " ");
+            f == k || f.ends_with(&format!(" {k}"))
+        };
+        let who = seen
+            .iter()
+            .find(|(n, _)| ends(n))
+            .map(|(_, w)| w.clone())
+            .or_else(|| {
+                self.mentions
+                    .iter()
+                    .filter(|m| m.person && !m.possessive)
+                    .find(|m| ends(&self.text[m.start..m.end]) || matches!(&m.who, Who::Unknown(n) if ends(n)))
+                    .map(|m| m.who.clone())
+            })
+            .unwrap_or_else(|| Who::Unknown(title_case(&words)));
+        let name = match &who {
+            Who::Unknown(n) => n.to_uppercase(),
+            Who::Known(_) => key.clone(),
+        };
+        if !seen.iter().any(|(n, _)| *n == name) {
+            seen.push((name, who.clone()));
+        }
+        Attribution {
+            who: Some(who),
+            ..anon
+        }
+    }
+}
+
+/// `VAN DER BERG` → `van der Berg`, `NADIA RAHIMI` → `Nadia Rahimi`.
+fn title_case(words: &[&str]) -> String {
+    let mut out = Vec::with_capacity(words.len());
+    for (k, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        if k + 1 < words.len() && k > 0 && is_particle(&lower) {
+            out.push(lower);
+            continue;
+        }
+        let mut cs = lower.chars();
+        let first: String = cs.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        out.push(first + cs.as_str());
+    }
+    out.join(" ")
+}
+
 /// Attribute every quotation in the document.
 pub fn attribute(doc: &Doc) -> Vec<Attribution> {
     let mut out: Vec<Attribution> = Vec::with_capacity(doc.quotes.len());
+    let answerer = doc.answerer();
+    let mut label_names: LabelNames = Vec::new();
     for qi in 0..doc.quotes.len() {
+        if let Some(l) = doc.quotes[qi].label.clone() {
+            out.push(doc.label_speaker(l, &mut label_names, &answerer));
+            continue;
+        }
         if doc.quote_tok[qi].is_empty() {
             out.push(Attribution {
                 who: None,
@@ -1020,6 +1284,18 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             let s = doc.speaker_before(ps.start.max(ps.end.saturating_sub(WINDOW)), ps.end);
             if matches!(s, Subject::Actor(..)) {
                 subj = s;
+            }
+        }
+        // a briefing's answer: the paragraph right after a reporter's question
+        if subj == Subject::NotFound && doc.sent_tok[s_open].start == t0 {
+            let after_question = prev.is_some_and(|(_, pq, _)| {
+                pq.label
+                    .as_ref()
+                    .is_some_and(|l| is_question_label(&doc.text[l.clone()]))
+                    && doc.text[pq.close_end..doc.quotes[qi].open].trim().trim_start_matches(']').trim().is_empty()
+            });
+            if let (true, Some(w)) = (after_question, &answerer) {
+                subj = Subject::Actor(w.clone(), 0..0);
             }
         }
         out.push(match subj {

@@ -27,6 +27,7 @@ pub mod input;
 pub mod issues;
 pub mod lexicon;
 pub mod marks;
+pub mod people;
 pub mod text;
 
 use analyse::{AliasIndex, Doc, Who};
