@@ -329,6 +329,37 @@ impl<'a> Doc<'a> {
         })
     }
 
+    /// `joint statement` / `joint declaration` / `jointly` outside quotations in sentence `s`.
+    fn joint_statement(&self, s: usize) -> Option<Range<usize>> {
+        let r = self.sent_tok[s].clone();
+        for k in r.clone() {
+            if self.tok_quote[k] != NONE {
+                continue;
+            }
+            let t = self.tok(k);
+            if t == "jointly" {
+                return Some(self.range(k, k));
+            }
+            if t.eq_ignore_ascii_case("joint")
+                && k + 1 < r.end
+                && matches!(
+                    self.tok(k + 1),
+                    "statement" | "declaration" | "communique" | "communiqué" | "letter"
+                )
+            {
+                return Some(self.range(k, k + 1));
+            }
+        }
+        None
+    }
+
+    /// Token `t` is the first of its paragraph (after any opening mark).
+    pub fn para_start(&self, t: usize) -> bool {
+        t == 0
+            || self.para_of_sentence[self.tok_sentence[t] as usize]
+                != self.para_of_sentence[self.tok_sentence[t - 1] as usize]
+    }
+
     fn is_name_word(&self, i: usize) -> bool {
         let t = &self.tokens[i];
         if !t.cap || t.num {
@@ -485,11 +516,16 @@ enum Verb {
     Ing,
     Noun,
     According,
+    /// `Said X, …: “…”` at the start of a sentence.
+    Inverted,
 }
 
 impl<'a> Doc<'a> {
     fn verb(&self, k: usize) -> Option<Verb> {
         let t = self.tok(k);
+        if matches!(t, "Said" | "Says") {
+            return Some(Verb::Inverted);
+        }
         if self.tokens[k].cap && t != "According" {
             return None;
         }
@@ -958,6 +994,7 @@ impl<'a> Doc<'a> {
                     self.actor_of(m)
                 }
                 Verb::According => self.subject_after(k + 1, hi),
+                Verb::Inverted => self.subject_after(k, hi),
             };
             if s != Subject::NotFound {
                 return s;
@@ -1017,6 +1054,7 @@ impl<'a> Doc<'a> {
         // "…,” Witkoff told CNN" / "…,” he said" / "…,” the statement said" / "…,” as X put it"
         let first = self.tok(a);
         let starts_subject = self.tokens[a].cap
+            || self.mention_starting_at(a).is_some()
             || is_pronoun(first)
             || matches!(
                 first,
@@ -1236,7 +1274,26 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             let ps = doc.tok_sentence[pe] as usize;
             let same_para = doc.para_of_sentence[ps] == doc.para_of_sentence[s_open];
             let opens_sentence = doc.sent_tok[s_open].start == t0;
+            // the same paragraph goes on with no one else named in between (at most two
+            // sentences on): "…,” he said. It was a familiar line. What followed: “…”"
+            let nobody_between = || {
+                doc.mentions_in(doc.quote_tok[p].end, t0)
+                    .iter()
+                    .all(|m| m.in_quote || !m.person)
+            };
+            // …unless the quotation's own sentence names a speaker that could not be resolved
+            // ("the operator said …"): then nobody rather than the previous speaker
+            let own_verb = || {
+                doc.sent_tok[s_open]
+                    .clone()
+                    .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
+            };
             (same_para && opens_sentence && s_open <= ps + 1)
+                || (same_para
+                    && s_open <= ps + 2
+                    && s_open > ps
+                    && nobody_between()
+                    && !own_verb())
                 || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
         });
         if let Subject::CarryOver(r) = &subj {
@@ -1286,6 +1343,20 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 subj = s;
             }
         }
+        // a colon ends the paragraph before: "X set out the position in a speech:" / “…”
+        if subj == Subject::NotFound && s_open > 0 && doc.para_start(t0) {
+            let ps = &doc.sent_tok[s_open - 1];
+            let colon = ps.end > 0
+                && doc.text[doc.tokens[ps.end - 1].end..doc.quotes[qi].open]
+                    .trim()
+                    .starts_with(':');
+            if colon {
+                subj = match doc.first_person(ps.start, ps.end) {
+                    Subject::Actor(w, r) => Subject::Actor(w, r),
+                    _ => Subject::NotFound,
+                };
+            }
+        }
         // a briefing's answer: the paragraph right after a reporter's question
         if subj == Subject::NotFound && doc.sent_tok[s_open].start == t0 {
             let after_question = prev.is_some_and(|(_, pq, _)| {
@@ -1297,6 +1368,10 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             if let (true, Some(w)) = (after_question, &answerer) {
                 subj = Subject::Actor(w.clone(), 0..0);
             }
+        }
+        // a joint statement speaks for several: nobody alone, the words kept as the mention
+        if let Some(r) = doc.joint_statement(s_open) {
+            subj = Subject::Anonymous(r);
         }
         out.push(match subj {
             Subject::Actor(w, r) => Attribution {
@@ -1316,7 +1391,47 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             },
         });
     }
+    headline_quotes(doc, &mut out);
     out
+}
+
+/// A quotation in a headline (a short first line) that nobody is named for takes the speaker
+/// of a later quotation that starts with the same words (`‘We will not trade our land’: …` →
+/// whoever says “We will not trade our land for …” in the body).
+fn headline_quotes(doc: &Doc, out: &mut [Attribution]) {
+    for qi in 0..doc.quotes.len() {
+        let q = &doc.quotes[qi];
+        let para = doc
+            .paragraphs
+            .iter()
+            .position(|p| p.start <= q.open && q.open < p.end);
+        if out[qi].who.is_some() || out[qi].term || para.is_none_or(|p| p > 2) {
+            continue;
+        }
+        let p = &doc.paragraphs[para.unwrap_or(0)];
+        if p.len() > 200 || doc.text[p.clone()].trim_end().ends_with('.') {
+            continue;
+        }
+        let key = doc.text[q.inner.clone()]
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if key.split_whitespace().count() < 3 {
+            continue;
+        }
+        let later = (qi + 1..doc.quotes.len()).find(|&k| {
+            out[k].who.is_some()
+                && doc.text[doc.quotes[k].inner.clone()]
+                    .to_lowercase()
+                    .starts_with(&key)
+        });
+        if let Some(k) = later {
+            out[qi] = Attribution {
+                who: out[k].who.clone(),
+                mention: out[k].mention.clone(),
+                term: false,
+            };
+        }
+    }
 }
 
 /// Guess whom an unknown speaker speaks for from a demonym near the first mention of the name

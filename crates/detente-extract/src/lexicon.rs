@@ -73,6 +73,10 @@ pub const SPEECH_VERBS: &[&str] = &[
     "assured",
     "complained",
     "boasted",
+    "smiled",
+    "laughed",
+    "shrugged",
+    "joked",
 ];
 
 /// Verbs of saying in the -ing form ("…, referring to it as “…”").

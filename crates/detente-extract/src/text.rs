@@ -214,11 +214,11 @@ const SENTENCE_STARTERS: &[&str] = &[
 ];
 
 fn is_open_quote(c: char) -> bool {
-    matches!(c, '“' | '"' | '‘' | '\'' | '„' | '(' | '[')
+    matches!(c, '“' | '"' | '‘' | '\'' | '„' | '«' | '(' | '[')
 }
 
 fn is_close_mark(c: char) -> bool {
-    matches!(c, '”' | '"' | '’' | '\'' | ')' | ']' | '“')
+    matches!(c, '”' | '"' | '’' | '\'' | ')' | ']' | '“' | '»')
 }
 
 /// Sentences within each paragraph (byte ranges). A sentence ends at `.`, `!` or `?` (plus any
