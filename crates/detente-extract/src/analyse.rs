@@ -302,6 +302,16 @@ impl<'a> Doc<'a> {
             let name = &self.text[self.tokens[a].start..self.tokens[j - 1].end];
             let words = (a..j).filter(|&k| self.is_name_word(k)).count();
             let poss = self.tokens[j - 1].possessive;
+            // "Institute for Maritime Security", "Union of Rail Workers": part of a name that
+            // is not a person's
+            let org_tail = a > 1
+                && matches!(self.tok(a - 1), "for" | "of" | "on")
+                && self.tokens[a - 2].cap
+                && self.gap(a) == " ";
+            if org_tail {
+                i = j;
+                continue;
+            }
             if let Some(full) = self.earlier_full_name(name) {
                 self.push_mention(a, j, Who::Unknown(full), true, poss);
             } else if !particle

@@ -77,6 +77,8 @@ pub const SPEECH_VERBS: &[&str] = &[
     "laughed",
     "shrugged",
     "joked",
+    "cited",
+    "cites",
 ];
 
 /// Verbs of saying in the -ing form ("…, referring to it as “…”").

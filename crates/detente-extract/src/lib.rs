@@ -89,9 +89,12 @@ pub struct Claim {
     /// What the number is about, when it can be told (`money:USD:aid`); claims with the same
     /// quantity are compared.
     pub quantity: Option<String>,
-    /// Another claim about the same quantity gives a different number.
+    /// Another claim about the same quantity, by a different claimant, gives a different
+    /// number.
     pub disputed: bool,
     pub conflicts_with: Vec<ClaimRef>,
+    /// Why the claim is flagged: the quantity and the figures and claimants that disagree.
+    pub reason: Option<String>,
     pub issues: Vec<String>,
 }
 
@@ -158,6 +161,8 @@ struct Partial {
     quote_who: Vec<Option<Who>>,
     claim_who: Vec<Option<Who>>,
     claim_keys: Vec<Option<String>>,
+    /// Keys for comparing claims of different claimants within the document.
+    local_keys: Vec<Option<String>>,
     mention_counts: HashMap<usize, usize>,
     /// Unknown speakers with the state a demonym suggests.
     unknown_for: HashMap<String, Option<usize>>,
@@ -342,6 +347,7 @@ impl Extractor {
         let mut out_claims = Vec::with_capacity(raw.len());
         let mut claim_who = Vec::with_capacity(raw.len());
         let mut claim_keys = Vec::with_capacity(raw.len());
+        let local_keys: Vec<Option<String>> = raw.iter().map(|c| claims::local_key(&doc, c)).collect();
         for c in &raw {
             let who = self.claimant(&doc, c, &attributions);
             let s = doc.tok_sentence[c.t0] as usize;
@@ -357,6 +363,7 @@ impl Extractor {
                 quantity: claim_keys.last().cloned().flatten(),
                 disputed: false,
                 conflicts_with: Vec::new(),
+                reason: None,
                 issues: bits_to_ids(sent_bits.get(s).copied().unwrap_or(0), &self.issues),
             });
             claim_who.push(who);
@@ -388,6 +395,7 @@ impl Extractor {
             quote_who,
             claim_who,
             claim_keys,
+            local_keys,
             mention_counts,
             unknown_for,
         }
@@ -403,7 +411,13 @@ impl Extractor {
     ) -> Option<Who> {
         let q = doc.tok_quote[c.t0];
         if q != u32::MAX {
-            return attributions[q as usize].who.clone();
+            let who = attributions[q as usize].who.clone();
+            // an unattributed question or quotation that itself names the source of the figure
+            // ("[Question: The Institute for Maritime Security says 1,200 ships …]")
+            if who.is_none() {
+                return source_inside(doc, c.t0);
+            }
+            return who;
         }
         let s = doc.tok_sentence[c.t0] as usize;
         let sentence = doc.sent_tok[s].clone();
@@ -429,7 +443,17 @@ impl Extractor {
                     return Some(m.who.clone());
                 }
                 let a = j;
-                while j < range.end && doc.tokens[j].cap && (j == a || doc.gap(j) == " ") {
+                while j < range.end
+                    && (j == a || doc.gap(j) == " ")
+                    && (doc.tokens[j].cap
+                        || (j > a
+                            && matches!(doc.tok(j), "for" | "of" | "the" | "on")
+                            && j + 1 < range.end
+                            && (doc.tokens[j + 1].cap
+                                || doc.tok(j + 1) == "the"
+                                    && j + 2 < range.end
+                                    && doc.tokens[j + 2].cap)))
+                {
                     j += 1;
                 }
                 let mut e = j;
@@ -532,12 +556,14 @@ impl Extractor {
 
         let mut documents = Vec::with_capacity(partials.len());
         let mut keys: Vec<Vec<Option<String>>> = Vec::with_capacity(partials.len());
+        let mut local: Vec<Vec<Option<String>>> = Vec::with_capacity(partials.len());
         for p in partials {
             let Partial {
                 mut doc,
                 quote_who,
                 claim_who,
                 claim_keys,
+                local_keys,
                 mention_counts,
                 unknown_for,
             } = p;
@@ -587,8 +613,12 @@ impl Extractor {
                 .collect();
             documents.push(doc);
             keys.push(claim_keys);
+            local.push(local_keys);
         }
         flag_disagreements(&mut documents, &keys);
+        for (d, lk) in local.iter().enumerate() {
+            claims::flag_local(&mut documents[d].claims, d, lk);
+        }
         Extraction {
             documents,
             actors,
@@ -599,6 +629,47 @@ impl Extractor {
 
 fn text_of<'a>(doc: &Doc<'a>, a: usize, b: usize) -> &'a str {
     &doc.text[doc.tokens[a].start..doc.tokens[b].end]
+}
+
+/// `X says` / `X said` earlier in the figure's sentence, where X is a name (an organisation's
+/// name may have `for`/`of` inside: `Institute for Maritime Security`).
+fn source_inside(doc: &Doc, t0: usize) -> Option<Who> {
+    let s = doc.tok_sentence[t0] as usize;
+    let q = doc.tok_quote[t0];
+    let lo = doc.sent_tok[s].start.max(
+        (q != u32::MAX)
+            .then(|| doc.quote_tok[q as usize].start)
+            .unwrap_or(0),
+    );
+    for k in (lo + 1..t0).rev() {
+        if !matches!(doc.tok(k), "says" | "said") {
+            continue;
+        }
+        if let Some(m) = doc.mentions_in(lo, k).last().filter(|m| m.t1 == k) {
+            return Some(m.who.clone());
+        }
+        let mut a = k;
+        while a > lo {
+            let t = &doc.tokens[a - 1];
+            let connector = matches!(doc.tok(a - 1), "for" | "of" | "on")
+                && a - 1 > lo
+                && doc.tokens[a - 2].cap
+                && a < k;
+            if (t.cap && !t.num) || connector {
+                a -= 1;
+            } else {
+                break;
+            }
+        }
+        while a < k && matches!(doc.tok(a), "The" | "the" | "A") {
+            a += 1;
+        }
+        if a < k {
+            return Some(Who::Unknown(text_of(doc, a, k - 1).to_string()));
+        }
+        return None;
+    }
+    None
 }
 
 fn doc_speaker_before(doc: &Doc, lo: usize, hi: usize) -> Option<Who> {
@@ -655,22 +726,37 @@ fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) 
         }
         let mut reps: Vec<(usize, usize)> = clusters.iter().map(|c| c.1).collect();
         reps.sort();
-        for (_, rep, ms) in &clusters {
-            let others: Vec<ClaimRef> = reps
-                .iter()
-                .filter(|r| *r != rep)
-                .take(MAX_CONFLICTS)
-                .map(|&(document, claim)| ClaimRef { document, claim })
-                .collect();
+        let claimant = |m: (usize, usize)| documents[m.0].claims[m.1].claimant.as_deref();
+        for (ci, (_, _, ms)) in clusters.iter().enumerate() {
             for &m in ms {
-                updates.push((m, others.clone()));
+                // one claim of every other value, by a different claimant (a claimant who gives
+                // two figures for one quantity is not disagreeing with themself)
+                let others: Vec<ClaimRef> = clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(cj, _)| *cj != ci)
+                    .filter_map(|(_, (_, _, os))| {
+                        let mut os = os.clone();
+                        os.sort();
+                        os.into_iter().find(|&o| {
+                            claimant(o).is_none() || claimant(o) != claimant(m)
+                        })
+                    })
+                    .take(MAX_CONFLICTS)
+                    .map(|(document, claim)| ClaimRef { document, claim })
+                    .collect();
+                if !others.is_empty() {
+                    updates.push((m, others));
+                }
             }
         }
     }
     for ((d, c), refs) in updates {
+        let reason = claims::reason(documents, d, c, &refs);
         let claim = &mut documents[d].claims[c];
         claim.disputed = true;
         claim.conflicts_with = refs;
+        claim.reason = Some(reason);
     }
 }
 
