@@ -1127,6 +1127,8 @@ pub struct Attribution {
     pub mention: Option<Range<usize>>,
     /// Introduced as a term ("what’s been called the “…”"): nobody's words.
     pub term: bool,
+    /// How sure the speaker is (0–1; meaningful only with a speaker).
+    pub confidence: f64,
 }
 
 /// Labels of turns by someone unnamed: a reporter's question.
@@ -1170,6 +1172,7 @@ impl<'a> Doc<'a> {
             who: None,
             mention: Some(l.clone()),
             term: false,
+            confidence: 0.0,
         };
         if is_question_label(label) {
             return anon;
@@ -1177,6 +1180,7 @@ impl<'a> Doc<'a> {
         if label == "A" || label.eq_ignore_ascii_case("answer") {
             return Attribution {
                 who: answerer.clone(),
+                confidence: 0.85,
                 ..anon
             };
         }
@@ -1219,6 +1223,7 @@ impl<'a> Doc<'a> {
         }
         Attribution {
             who: Some(who),
+            confidence: 0.95,
             ..anon
         }
     }
@@ -1255,6 +1260,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 who: None,
                 mention: None,
                 term: false,
+                confidence: 0.0,
             });
             continue;
         }
@@ -1263,11 +1269,14 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 who: None,
                 mention: None,
                 term: true,
+                confidence: 0.0,
             });
             continue;
         }
         let t0 = doc.quote_tok[qi].start;
         let s_open = doc.tok_sentence[t0] as usize;
+        // how sure: a name in the quotation's own sentence; less for what follows
+        let mut conf = 0.95;
         let mut subj = doc.speaker_after(qi);
         if subj == Subject::NotFound {
             let s0 = doc.sent_tok[s_open].start;
@@ -1312,6 +1321,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 Some((p, _, Attribution { who: Some(w), .. }))
                     if s_open <= doc.tok_sentence[doc.quote_tok[p].start] as usize + 2 =>
                 {
+                    conf = 0.7;
                     Subject::Actor(w.clone(), r.clone())
                 }
                 _ => Subject::Anonymous(r.clone()),
@@ -1328,6 +1338,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                         ..
                     },
                 )) => {
+                    conf = 0.7;
                     subj = Subject::Actor(w.clone(), mention.clone().unwrap_or(0..0));
                 }
                 // the same anonymous source goes on talking
@@ -1338,6 +1349,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                         who: None,
                         mention: Some(m),
                         term: false,
+                        ..
                     },
                 )) => {
                     subj = Subject::Anonymous(m.clone());
@@ -1350,6 +1362,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             let ps = &doc.sent_tok[s_open - 1];
             let s = doc.speaker_before(ps.start.max(ps.end.saturating_sub(WINDOW)), ps.end);
             if matches!(s, Subject::Actor(..)) {
+                conf = 0.85;
                 subj = s;
             }
         }
@@ -1361,6 +1374,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                     .trim()
                     .starts_with(':');
             if colon {
+                conf = 0.85;
                 subj = match doc.first_person(ps.start, ps.end) {
                     Subject::Actor(w, r) => Subject::Actor(w, r),
                     _ => Subject::NotFound,
@@ -1376,6 +1390,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                     && doc.text[pq.close_end..doc.quotes[qi].open].trim().trim_start_matches(']').trim().is_empty()
             });
             if let (true, Some(w)) = (after_question, &answerer) {
+                conf = 0.85;
                 subj = Subject::Actor(w.clone(), 0..0);
             }
         }
@@ -1386,6 +1401,12 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
         out.push(match subj {
             Subject::Actor(w, r) => Attribution {
                 who: Some(w),
+                // a pronoun or a description is less sure than a name
+                confidence: match doc.text.get(r.clone()).unwrap_or("") {
+                    "he" | "He" | "she" | "She" => f64::min(conf, 0.8),
+                    t if t.starts_with("the ") || t.starts_with("The ") => f64::min(conf, 0.8),
+                    _ => conf,
+                },
                 mention: Some(r),
                 term: false,
             },
@@ -1393,11 +1414,13 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 who: None,
                 mention: Some(r),
                 term: false,
+                confidence: 0.0,
             },
             _ => Attribution {
                 who: None,
                 mention: None,
                 term: false,
+                confidence: 0.0,
             },
         });
     }
@@ -1439,6 +1462,7 @@ fn headline_quotes(doc: &Doc, out: &mut [Attribution]) {
                 who: out[k].who.clone(),
                 mention: out[k].mention.clone(),
                 term: false,
+                confidence: 0.6,
             };
         }
     }

@@ -117,6 +117,12 @@ impl IssueDef {
                     .filter(|w| b.keywords.iter().any(|k| k == *w))
                     .count()
             };
+            // ties go to the issue whose title is most about this lexicon (share of its words)
+            let score = |i: &detente_scenario::Issue| -> usize {
+                let mut title = Vec::new();
+                words_of(&i.title, &mut title);
+                score(i) * 1000 / title.len().max(1)
+            };
             let scores: Vec<usize> = s.issues.iter().map(score).collect();
             let best = scores.iter().copied().max().unwrap_or(0);
             if best == 0 || scores.iter().filter(|&&x| x == best).count() != 1 {
@@ -125,7 +131,14 @@ impl IssueDef {
             let k = scores.iter().position(|&x| x == best).expect("max exists");
             for kw in b.keywords.iter().map(|k| k.to_string()) {
                 if !lexicons[k].contains(&kw) {
-                    lexicons[k].push(kw);
+                    lexicons[k].push(kw.clone());
+                }
+                // a curated keyword given to issue k is not distinctive of another issue
+                // because it happens to appear in that issue's labels ("land" in a Kursk option)
+                for (o, lex) in lexicons.iter_mut().enumerate() {
+                    if o != k && candidates[o].contains(&kw) {
+                        lex.retain(|w| *w != kw);
+                    }
                 }
             }
         }
@@ -165,6 +178,27 @@ impl IssueIndex {
             }
         }
         IssueIndex { map }
+    }
+
+    /// The matched words: (issue index, keyword or phrase as written in the text's
+    /// lowercase), in text order.
+    pub fn matches(&self, words: &[&str]) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(c) = self.map.get(*w) {
+                for (rest, issue) in c {
+                    if words.len() > i + rest.len()
+                        && rest
+                            .iter()
+                            .enumerate()
+                            .all(|(k, r)| words[i + 1 + k] == r.as_str())
+                    {
+                        out.push((*issue, words[i..=i + rest.len()].join(" ")));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Issue indices whose lexicon matches the lowercase words `words`, as a bit set.

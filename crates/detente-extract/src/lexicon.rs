@@ -655,7 +655,8 @@ pub const BUILTIN_ISSUES: &[BuiltinIssue] = &[
         ]),
         keywords: &[
             "sanctions", "sanction", "sanctions relief", "frozen assets", "assets", "tariffs", "tariff",
-            "economic development", "trade", "economic relationship", "punish", "swift", "oil price cap",
+            "economic development", "trade deal", "trade deals", "trade ties", "trade relations",
+            "trade restrictions", "economic relationship", "punish", "swift", "oil price cap",
         ],
     },
     BuiltinIssue {
