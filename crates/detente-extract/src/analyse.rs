@@ -107,6 +107,9 @@ pub struct Doc<'a> {
     surnames: FastMap<&'a str, usize>,
     /// Unknown name → its first mention.
     first_unknown: HashMap<String, usize>,
+    /// Word-final parts of unknown full names, lowercase → the full name (`bin saleh` →
+    /// `Tariq bin Saleh`).
+    name_tails: HashMap<String, String>,
     /// The gender each person is known to have (given name, title, "spokeswoman").
     genders: HashMap<Who, Gender>,
     /// Role words of each gazetteer entry's roles ("the British prime minister").
@@ -177,6 +180,7 @@ impl<'a> Doc<'a> {
             tok_mention: vec![NONE; n],
             surnames: FastMap::default(),
             first_unknown: HashMap::new(),
+            name_tails: HashMap::new(),
             genders: HashMap::new(),
             known_roles: Vec::new(),
         };
@@ -319,7 +323,9 @@ impl<'a> Doc<'a> {
                 && name.contains(' ')
                 && !NOT_PERSON_LAST.contains(&self.tok(j - 1))
             {
-                self.push_mention(a, j, Who::Unknown(name.to_string()), true, poss);
+                let name = name.to_string();
+                self.add_name_tails(&name);
+                self.push_mention(a, j, Who::Unknown(name), true, poss);
             }
             i = j;
         }
@@ -328,20 +334,24 @@ impl<'a> Doc<'a> {
     /// An earlier unknown full name that ends with `name` (case-insensitive, at a word
     /// boundary): `Bin Saleh`, `von Alten`, `O'Sullivan` → `Tariq bin Saleh`, ….
     fn earlier_full_name(&self, name: &str) -> Option<String> {
-        let lower = name.to_lowercase();
-        self.mentions.iter().rev().find_map(|m| match &m.who {
-            Who::Unknown(full) if full.len() > name.len() => {
-                let fl = full.to_lowercase();
-                let cut = fl.len() - lower.len();
-                (fl.ends_with(&lower) && fl[..cut].ends_with([' ', '-'])).then(|| full.clone())
+        self.name_tails.get(&name.to_lowercase()).cloned()
+    }
+
+    /// Record the word-final parts of a new unknown full name for [`Doc::earlier_full_name`].
+    fn add_name_tails(&mut self, full: &str) {
+        let lower = full.to_lowercase();
+        for (k, c) in lower.char_indices() {
+            if c == ' ' || c == '-' {
+                self.name_tails
+                    .insert(lower[k + 1..].to_string(), full.to_string());
             }
-            _ => None,
-        })
+        }
     }
 
     /// `joint statement` / `joint declaration` / `jointly` outside quotations in sentence `s`.
-    fn joint_statement(&self, s: usize) -> Option<Range<usize>> {
+    fn joint_statement(&self, s: usize, t0: usize) -> Option<Range<usize>> {
         let r = self.sent_tok[s].clone();
+        let r = r.start.max(t0.saturating_sub(WINDOW))..r.end.min(t0 + WINDOW);
         for k in r.clone() {
             if self.tok_quote[k] != NONE {
                 continue;
@@ -785,10 +795,12 @@ impl<'a> Doc<'a> {
         let offset = self.tokens[k].start;
         let hi = self.mentions.partition_point(|m| m.start < offset);
         let mut head_only: Vec<&Who> = Vec::new();
+        let mut tried: Vec<&Who> = Vec::new();
         for m in self.mentions[..hi].iter().rev().take(PRONOUN_WINDOW) {
-            if !m.person || m.in_quote || m.possessive {
+            if !m.person || m.in_quote || m.possessive || tried.contains(&&m.who) || tried.len() > 20 {
                 continue;
             }
+            tried.push(&m.who);
             let words = self.role_words(&m.who, offset);
             if !words.iter().any(|w| w == head) {
                 continue;
@@ -816,7 +828,8 @@ impl<'a> Doc<'a> {
             Who::Unknown(_) => Vec::new(),
         };
         let hi = self.mentions.partition_point(|m| m.start < before);
-        for m in self.mentions[..hi].iter().filter(|m| &m.who == who) {
+        let lo = hi.saturating_sub(PRONOUN_WINDOW);
+        for m in self.mentions[lo..hi].iter().filter(|m| &m.who == who) {
             let sent = self.tok_sentence[m.t0];
             // before the name: up to 6 words back to the sentence start or another mention
             let mut k = m.t0;
@@ -1303,8 +1316,8 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             // …unless the quotation's own sentence names a speaker that could not be resolved
             // ("the operator said …"): then nobody rather than the previous speaker
             let own_verb = || {
-                doc.sent_tok[s_open]
-                    .clone()
+                let r = doc.sent_tok[s_open].clone();
+                (r.start.max(t0.saturating_sub(WINDOW))..r.end.min(t0 + WINDOW))
                     .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
             };
             (same_para && opens_sentence && s_open <= ps + 1)
@@ -1395,7 +1408,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             }
         }
         // a joint statement speaks for several: nobody alone, the words kept as the mention
-        if let Some(r) = doc.joint_statement(s_open) {
+        if let Some(r) = doc.joint_statement(s_open, t0) {
             subj = Subject::Anonymous(r);
         }
         out.push(match subj {
@@ -1434,14 +1447,15 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
 fn headline_quotes(doc: &Doc, out: &mut [Attribution]) {
     for qi in 0..doc.quotes.len() {
         let q = &doc.quotes[qi];
-        let para = doc
-            .paragraphs
-            .iter()
-            .position(|p| p.start <= q.open && q.open < p.end);
-        if out[qi].who.is_some() || out[qi].term || para.is_none_or(|p| p > 2) {
+        // only the first three paragraphs can be headlines (and quotations are in text order)
+        let para = doc.paragraphs.partition_point(|p| p.end <= q.open);
+        if para > 2 {
+            break;
+        }
+        if out[qi].who.is_some() || out[qi].term || para >= doc.paragraphs.len() {
             continue;
         }
-        let p = &doc.paragraphs[para.unwrap_or(0)];
+        let p = &doc.paragraphs[para];
         if p.len() > 200 || doc.text[p.clone()].trim_end().ends_with('.') {
             continue;
         }

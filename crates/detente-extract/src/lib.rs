@@ -663,11 +663,14 @@ fn text_of<'a>(doc: &Doc<'a>, a: usize, b: usize) -> &'a str {
 fn source_inside(doc: &Doc, t0: usize) -> Option<Who> {
     let s = doc.tok_sentence[t0] as usize;
     let q = doc.tok_quote[t0];
-    let lo = doc.sent_tok[s].start.max(
-        (q != u32::MAX)
-            .then(|| doc.quote_tok[q as usize].start)
-            .unwrap_or(0),
-    );
+    let lo = doc.sent_tok[s]
+        .start
+        .max(
+            (q != u32::MAX)
+                .then(|| doc.quote_tok[q as usize].start)
+                .unwrap_or(0),
+        )
+        .max(t0.saturating_sub(analyse::WINDOW));
     for k in (lo + 1..t0).rev() {
         if !matches!(doc.tok(k), "says" | "said") {
             continue;
