@@ -316,9 +316,15 @@ impl<'a> Doc<'a> {
                 i = j;
                 continue;
             }
+            // "Le Monde", "Die Zeit", "El País": a publication or institution, not a person
+            let foreign_article = matches!(
+                self.tok(a),
+                "Le" | "La" | "Les" | "Il" | "El" | "Die" | "Der" | "Das" | "Het"
+            ) && words == 2;
             if let Some(full) = self.earlier_full_name(name) {
                 self.push_mention(a, j, Who::Unknown(full), true, poss);
             } else if !particle
+                && !foreign_article
                 && (2..=4).contains(&words)
                 && name.contains(' ')
                 && !NOT_PERSON_LAST.contains(&self.tok(j - 1))
@@ -805,6 +811,10 @@ impl<'a> Doc<'a> {
             if !words.iter().any(|w| w == head) {
                 continue;
             }
+            // an unnamed "a senior diplomat" between that person and "the diplomat" is nearer
+            if self.anonymous_with_head(m.t1, k, head) {
+                return Some(Subject::Anonymous(range));
+            }
             if mods.iter().all(|md| words.contains(md)) {
                 return Some(Subject::Actor(m.who.clone(), range));
             }
@@ -815,6 +825,15 @@ impl<'a> Doc<'a> {
         Some(match head_only.as_slice() {
             [w] if mods.is_empty() => Subject::Actor((*w).clone(), range),
             _ => Subject::Anonymous(range),
+        })
+    }
+
+    /// `a|an|one|another [up to 3 words] head` in tokens `a..b` (at most the last 200).
+    fn anonymous_with_head(&self, a: usize, b: usize, head: &str) -> bool {
+        (a.max(b.saturating_sub(200))..b).any(|k| {
+            self.tok(k) == head
+                && (k.saturating_sub(4)..k)
+                    .any(|d| matches!(self.tok(d), "a" | "A" | "an" | "An" | "one" | "One" | "another" | "Another"))
         })
     }
 

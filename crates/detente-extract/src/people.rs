@@ -130,4 +130,10 @@ pub const ROLE_HEADS: &[&str] = &[
     "mediator",
     "presenter",
     "host",
+    "diplomat",
+    "official",
+    "source",
+    "aide",
+    "insider",
+    "officer",
 ];
