@@ -610,6 +610,14 @@ impl<'a> Doc<'a> {
         if !CLAUSE_WORDS.contains(&t) {
             return false;
         }
+        // "X, when asked about the gap, said …": a parenthesis, not a new clause
+        if matches!(t, "when" | "while")
+            && self.gap(i).contains(',')
+            && i + 1 < self.tokens.len()
+            && matches!(self.tok(i + 1), "asked" | "pressed" | "speaking" | "questioned")
+        {
+            return false;
+        }
         // "He said … but would not …": a coordinated verb keeps the subject
         if matches!(t, "but") {
             let next = (i + 1 < self.tokens.len()).then(|| self.tok(i + 1));

@@ -63,9 +63,16 @@ pub fn detect_style(text: &str, paragraphs: &[Range<usize>]) -> Style {
         .iter()
         .filter(|p| turn_label(text, p).is_some())
         .count();
+    // interviews with names as labels (`Maria Santos:` … `Santos:`): at least three such
+    // paragraphs, one of them a full name
+    let named: Vec<Range<usize>> = paragraphs
+        .iter()
+        .filter_map(|p| name_label(text, p).map(|(l, _)| l))
+        .collect();
+    let full_name = named.iter().any(|l| text[l.clone()].contains(' '));
     Style {
         single: single > double && single >= 2,
-        transcript: turns >= 2,
+        transcript: turns >= 2 || (named.len() >= 3 && full_name),
     }
 }
 
@@ -119,6 +126,35 @@ pub fn turn_label(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<u
     let lead = rest.len() - rest.trim_start().len();
     let s = p.start + colon + 1 + lead;
     Some((p.start..p.start + label.len(), s..p.end))
+}
+
+/// `Maria Santos: speech` / `Santos: speech`: a label of one to three capitalised words
+/// (apostrophes and hyphens inside, particles between) at the start of a paragraph.
+pub fn name_label(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
+    let para = &text[p.clone()];
+    let colon = para
+        .char_indices()
+        .take_while(|&(i, _)| i <= 40)
+        .find(|&(_, c)| c == ':')?
+        .0;
+    let label = &para[..colon];
+    let words: Vec<&str> = label.split(' ').collect();
+    let ok = (1..=4).contains(&words.len())
+        && words.iter().enumerate().all(|(k, w)| {
+            let first = w.chars().next();
+            (first.is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.')))
+                || (k > 0 && k + 1 < words.len() && crate::analyse::is_particle(w))
+        })
+        && !NOT_SPEAKER_LABELS
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(label));
+    let rest = &para[colon + 1..];
+    if !ok || !rest.starts_with(' ') || rest.trim().is_empty() {
+        return None;
+    }
+    let lead = rest.len() - rest.trim_start().len();
+    Some((p.start..p.start + colon, p.start + colon + 1 + lead..p.end))
 }
 
 /// `[Question: …]` / `[Q: …]` / `[Reporter: …]`: (label, question) byte ranges.
@@ -208,7 +244,7 @@ pub fn quotations(
             continue;
         }
         if style.transcript {
-            if let Some((label, speech)) = turn_label(text, p) {
+            if let Some((label, speech)) = turn_label(text, p).or_else(|| name_label(text, p)) {
                 out.push(QuoteSpan {
                     open: label.start,
                     inner: speech,
