@@ -724,7 +724,7 @@ impl<'a> Doc<'a> {
                     .filter(|m| takes_person && self.tok_sentence[m.t0] == self.tok_sentence[verb])
                     .map(|m| &m.who);
                 return match self.resolve_pronoun(self.tokens[j].start, t) {
-                    Some(m) if Some(&m.who) != object => {
+                    Some(m) if Some(&m.who) != object && !self.unnamed_source_between(m.t1, j) => {
                         Subject::Actor(m.who.clone(), self.range(j, j))
                     }
                     _ => Subject::Anonymous(self.range(j, j)),
@@ -769,6 +769,15 @@ impl<'a> Doc<'a> {
                     return Subject::Actor(m.who.clone(), self.range(j, j));
                 }
                 let sentence_start = self.sent_tok[self.tok_sentence[j] as usize].start == j;
+                // "one teacher in Kano told me": a place after a preposition, not the speaker
+                let after_preposition = j > 0
+                    && matches!(
+                        self.tok(j - 1),
+                        "in" | "from" | "at" | "of" | "near" | "to" | "outside" | "inside" | "across"
+                    );
+                if after_preposition {
+                    return self.anonymous_before(j, lo);
+                }
                 if allow_single && !sentence_start {
                     return Subject::Actor(Who::Unknown(t.to_string()), self.range(j, j));
                 }
@@ -833,6 +842,18 @@ impl<'a> Doc<'a> {
         Some(match head_only.as_slice() {
             [w] if mods.is_empty() => Subject::Actor((*w).clone(), range),
             _ => Subject::Anonymous(range),
+        })
+    }
+
+    /// A sentence opening with an unnamed source ("A customs officer at the post, who declined
+    /// to give his name, said …") in tokens `a..b` (at most the last 200): a later `he` or
+    /// `she` refers to that source, not to a person named before it.
+    fn unnamed_source_between(&self, a: usize, b: usize) -> bool {
+        (a.max(b.saturating_sub(200))..b).any(|k| {
+            matches!(self.tok(k), "A" | "An" | "One" | "Another")
+                && self.sent_tok[self.tok_sentence[k] as usize].start == k
+                && self.tok_quote[k] == NONE
+                && (k + 1..(k + 5).min(b)).any(|h| people::UNNAMED_NOUNS.contains(&self.tok(h)))
         })
     }
 
@@ -963,8 +984,10 @@ impl<'a> Doc<'a> {
             let t = self.tok(j);
             if is_pronoun(t) && j == k + 1 {
                 return match self.resolve_pronoun(self.tokens[j].start, t) {
-                    Some(m) => Subject::Actor(m.who.clone(), self.range(j, j)),
-                    None => Subject::Anonymous(self.range(j, j)),
+                    Some(m) if !self.unnamed_source_between(m.t1, j) => {
+                        Subject::Actor(m.who.clone(), self.range(j, j))
+                    }
+                    _ => Subject::Anonymous(self.range(j, j)),
                 };
             }
             if matches!(t, "the" | "The") && j + 1 < b && CARRY_NOUNS.contains(&self.tok(j + 1)) {
@@ -1187,6 +1210,9 @@ const LABEL_TITLES: &[&str] = &[
     "AMBASSADOR", "AMB", "GENERAL", "GEN", "ADMIRAL", "COLONEL", "SPOKESMAN", "SPOKESWOMAN",
     "SPOKESPERSON", "CHANCELLOR", "COMMISSIONER", "DEFENCE", "DEFENSE", "FOREIGN", "DEPUTY",
     "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "MAYOR", "JUDGE", "THE", "LORD", "LADY", "SIR", "DAME",
+    "COL", "COLONEL", "LT", "LIEUTENANT", "CAPT", "CAPTAIN", "MAJ", "MAJOR", "SGT", "CMDR",
+    "ADM", "BRIG", "GENERAL", "HON", "REV", "SHEIKH", "ENVOYS", "SPEAKER", "ADVISER", "ADVISOR",
+    "DIRECTOR", "CHIEF", "HEAD", "JUSTICE", "COMMANDER", "OFFICER", "NEGOTIATOR",
 ];
 
 /// Turn labels already resolved in this document: (label name in capitals, who).
@@ -1251,6 +1277,18 @@ impl<'a> Doc<'a> {
                     .iter()
                     .filter(|m| m.person && !m.possessive)
                     .find(|m| ends(&self.text[m.start..m.end]) || matches!(&m.who, Who::Unknown(n) if ends(n)))
+                    .map(|m| m.who.clone())
+            })
+            .or_else(|| {
+                // the surname alone: `COL ZAWADZKI` → Colonel Piotr Zawadzki
+                let last = words.last()?.to_uppercase();
+                self.mentions
+                    .iter()
+                    .filter(|m| m.person && !m.possessive && words.len() > 1)
+                    .find(|m| match &m.who {
+                        Who::Unknown(n) => n.to_uppercase().ends_with(&format!(" {last}")),
+                        Who::Known(_) => false,
+                    })
                     .map(|m| m.who.clone())
             })
             .unwrap_or_else(|| Who::Unknown(title_case(&words)));
@@ -1359,7 +1397,11 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
             subj = match prev {
                 // "the statement said": the speaker of a quotation at most two sentences back
                 Some((p, _, Attribution { who: Some(w), .. }))
-                    if s_open <= doc.tok_sentence[doc.quote_tok[p].start] as usize + 2 =>
+                    if s_open <= doc.tok_sentence[doc.quote_tok[p].start] as usize + 2
+                        && doc
+                            .mentions_in(doc.quote_tok[p].end, t0)
+                            .iter()
+                            .all(|m| m.in_quote || !m.person) =>
                 {
                     conf = 0.7;
                     Subject::Actor(w.clone(), r.clone())

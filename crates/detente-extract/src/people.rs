@@ -137,3 +137,14 @@ pub const ROLE_HEADS: &[&str] = &[
     "insider",
     "officer",
 ];
+
+/// Nouns for people that an unnamed source is introduced by ("a customs officer", "one
+/// teacher", "a senior diplomat").
+pub const UNNAMED_NOUNS: &[&str] = &[
+    "official", "officials", "diplomat", "diplomats", "source", "sources", "officer", "aide",
+    "insider", "teacher", "worker", "resident", "soldier", "trader", "farmer", "driver", "nurse",
+    "doctor", "man", "woman", "person", "member", "negotiator", "analyst", "spokesman",
+    "spokeswoman", "spokesperson", "executive", "lawmaker", "employee", "staffer", "participant",
+    "witness", "commander", "guard", "activist", "protester", "voter", "student", "engineer",
+    "banker", "economist", "adviser", "advisor", "minister", "colleague", "friend", "relative",
+];
