@@ -450,7 +450,26 @@ impl<'a> Doc<'a> {
             .rev()
             .take(PRONOUN_WINDOW)
             .filter(|m| m.end <= offset && !m.in_quote && m.person)
+            .filter(|m| !self.prepositional_object(m, offset))
             .find(|m| self.gender_of(&m.who).fits(need))
+    }
+
+    /// A person named after a preposition in the same sentence as the pronoun at `offset`
+    /// ("Speaking alongside the union's lawyer, Sipho Ndlovu, she added"): not its antecedent.
+    fn prepositional_object(&self, m: &Mention, offset: usize) -> bool {
+        let sent = self.tok_sentence[m.t0];
+        let p = first_token_at(&self.tokens, offset).min(self.tokens.len().saturating_sub(1));
+        if self.tok_sentence[p] != sent {
+            return false;
+        }
+        let lo = m.t0.saturating_sub(6);
+        (lo..m.t0).rev().take_while(|&k| self.tok_sentence[k] == sent).any(|k| {
+            matches!(
+                self.tok(k),
+                "alongside" | "with" | "beside" | "to" | "by" | "against" | "than" | "from"
+                    | "after" | "before" | "for" | "behind" | "Alongside" | "With" | "After"
+            ) && (k + 1..m.t0).all(|x| self.verb(x).is_none())
+        })
     }
 
     pub fn gender_of(&self, who: &Who) -> Gender {
@@ -1051,6 +1070,13 @@ impl<'a> Doc<'a> {
             let Some(v) = self.verb(k) else { continue };
             let s = match v {
                 Verb::Finite => self.subject_before(k, lo, false),
+                Verb::Ing if k >= 2 && self.tok(k - 1) == "as" => {
+                    // "quoted Venter as saying …", "cited X as saying": X, not the one quoting
+                    match self.mention_ending_at(k - 2) {
+                        Some(m) if !m.in_quote && !m.possessive => self.actor_of(m),
+                        _ => Subject::NotFound,
+                    }
+                }
                 Verb::Ing => {
                     let s = if self.gap(k).contains(',') {
                         Subject::NotFound
@@ -1093,6 +1119,17 @@ impl<'a> Doc<'a> {
                 .is_empty()
         {
             return Subject::NotFound;
+        }
+        // "“Nobody wins a long strike” - Lerato Khumalo, a miner": a dash, then the name
+        let between = &self.text[q.close_end..self.tokens[a].start];
+        if between.trim().len() <= 3
+            && between.contains(['-', '—', '–'])
+            && self.para_of_sentence[self.tok_sentence[a] as usize]
+                == self.para_of_sentence[qs as usize]
+        {
+            if let Some(m) = self.mention_starting_at(a).filter(|m| m.person) {
+                return self.actor_of(m);
+            }
         }
         let mut limit = 16;
         if self.tok_sentence[a] != qs {
