@@ -130,7 +130,10 @@ fn transcript_turns_are_quotations_of_the_labelled_speaker() {
     let qs = quotes(&doc);
     let expect = [
         ("Minister, is a ceasefire", Some("Mark Hollis")),
-        ("Within reach, yes. They called it \"a step\".", Some("Ingrid van der Berg")),
+        (
+            "Within reach, yes. They called it \"a step\".",
+            Some("Ingrid van der Berg"),
+        ),
         ("Dr. bin Rashid?", Some("Mark Hollis")),
         ("The minister is half right.", Some("Leila bin Rashid")),
         ("One listener asks", None),
@@ -180,7 +183,10 @@ fn an_organisation_never_replaces_the_person_speaking() {
     let a = Some("Ana Paula do Nascimento".to_string());
     assert_eq!(speaker_of(&qs, "Traders"), &a);
     assert_eq!(speaker_of(&qs, "volatility"), &a);
-    assert_eq!(speaker_of(&qs, "No illusions"), &Some("Marco Rubio".to_string()));
+    assert_eq!(
+        speaker_of(&qs, "No illusions"),
+        &Some("Marco Rubio".to_string())
+    );
 }
 
 #[test]

@@ -463,13 +463,29 @@ impl<'a> Doc<'a> {
             return false;
         }
         let lo = m.t0.saturating_sub(6);
-        (lo..m.t0).rev().take_while(|&k| self.tok_sentence[k] == sent).any(|k| {
-            matches!(
-                self.tok(k),
-                "alongside" | "with" | "beside" | "to" | "by" | "against" | "than" | "from"
-                    | "after" | "before" | "for" | "behind" | "Alongside" | "With" | "After"
-            ) && (k + 1..m.t0).all(|x| self.verb(x).is_none())
-        })
+        (lo..m.t0)
+            .rev()
+            .take_while(|&k| self.tok_sentence[k] == sent)
+            .any(|k| {
+                matches!(
+                    self.tok(k),
+                    "alongside"
+                        | "with"
+                        | "beside"
+                        | "to"
+                        | "by"
+                        | "against"
+                        | "than"
+                        | "from"
+                        | "after"
+                        | "before"
+                        | "for"
+                        | "behind"
+                        | "Alongside"
+                        | "With"
+                        | "After"
+                ) && (k + 1..m.t0).all(|x| self.verb(x).is_none())
+            })
     }
 
     pub fn gender_of(&self, who: &Who) -> Gender {
@@ -544,9 +560,31 @@ pub enum Subject {
 pub fn is_particle(s: &str) -> bool {
     matches!(
         s,
-        "da" | "do" | "dos" | "das" | "de" | "del" | "della" | "di" | "du" | "la" | "le" | "van"
-            | "von" | "der" | "den" | "ter" | "ten" | "bin" | "ibn" | "bint" | "al" | "el" | "y"
-            | "zu" | "af" | "av"
+        "da" | "do"
+            | "dos"
+            | "das"
+            | "de"
+            | "del"
+            | "della"
+            | "di"
+            | "du"
+            | "la"
+            | "le"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "ter"
+            | "ten"
+            | "bin"
+            | "ibn"
+            | "bint"
+            | "al"
+            | "el"
+            | "y"
+            | "zu"
+            | "af"
+            | "av"
     )
 }
 
@@ -633,7 +671,10 @@ impl<'a> Doc<'a> {
         if matches!(t, "when" | "while")
             && self.gap(i).contains(',')
             && i + 1 < self.tokens.len()
-            && matches!(self.tok(i + 1), "asked" | "pressed" | "speaking" | "questioned")
+            && matches!(
+                self.tok(i + 1),
+                "asked" | "pressed" | "speaking" | "questioned"
+            )
         {
             return false;
         }
@@ -792,7 +833,14 @@ impl<'a> Doc<'a> {
                 let after_preposition = j > 0
                     && matches!(
                         self.tok(j - 1),
-                        "in" | "from" | "at" | "of" | "near" | "to" | "outside" | "inside" | "across"
+                        "in" | "from"
+                            | "at"
+                            | "of"
+                            | "near"
+                            | "to"
+                            | "outside"
+                            | "inside"
+                            | "across"
                     );
                 if after_preposition {
                     return self.anonymous_before(j, lo);
@@ -839,7 +887,12 @@ impl<'a> Doc<'a> {
         let mut head_only: Vec<&Who> = Vec::new();
         let mut tried: Vec<&Who> = Vec::new();
         for m in self.mentions[..hi].iter().rev().take(PRONOUN_WINDOW) {
-            if !m.person || m.in_quote || m.possessive || tried.contains(&&m.who) || tried.len() > 20 {
+            if !m.person
+                || m.in_quote
+                || m.possessive
+                || tried.contains(&&m.who)
+                || tried.len() > 20
+            {
                 continue;
             }
             tried.push(&m.who);
@@ -880,8 +933,12 @@ impl<'a> Doc<'a> {
     fn anonymous_with_head(&self, a: usize, b: usize, head: &str) -> bool {
         (a.max(b.saturating_sub(200))..b).any(|k| {
             self.tok(k) == head
-                && (k.saturating_sub(4)..k)
-                    .any(|d| matches!(self.tok(d), "a" | "A" | "an" | "An" | "one" | "One" | "another" | "Another"))
+                && (k.saturating_sub(4)..k).any(|d| {
+                    matches!(
+                        self.tok(d),
+                        "a" | "A" | "an" | "An" | "one" | "One" | "another" | "Another"
+                    )
+                })
         })
     }
 
@@ -1241,15 +1298,83 @@ fn is_question_label(l: &str) -> bool {
 
 /// Words of a turn label that are titles or roles, not the name (`MINISTER VAN DER BERG`).
 const LABEL_TITLES: &[&str] = &[
-    "PRESENTER", "HOST", "ANCHOR", "MODERATOR", "INTERVIEWER", "CORRESPONDENT", "REPORTER",
-    "ENVOY", "MINISTER", "SECRETARY", "SENATOR", "SEN", "REP", "REPRESENTATIVE", "GOV",
-    "GOVERNOR", "PRESIDENT", "PRIME", "DR", "MR", "MS", "MRS", "MISS", "PROF", "PROFESSOR",
-    "AMBASSADOR", "AMB", "GENERAL", "GEN", "ADMIRAL", "COLONEL", "SPOKESMAN", "SPOKESWOMAN",
-    "SPOKESPERSON", "CHANCELLOR", "COMMISSIONER", "DEFENCE", "DEFENSE", "FOREIGN", "DEPUTY",
-    "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "MAYOR", "JUDGE", "THE", "LORD", "LADY", "SIR", "DAME",
-    "COL", "COLONEL", "LT", "LIEUTENANT", "CAPT", "CAPTAIN", "MAJ", "MAJOR", "SGT", "CMDR",
-    "ADM", "BRIG", "GENERAL", "HON", "REV", "SHEIKH", "ENVOYS", "SPEAKER", "ADVISER", "ADVISOR",
-    "DIRECTOR", "CHIEF", "HEAD", "JUSTICE", "COMMANDER", "OFFICER", "NEGOTIATOR",
+    "PRESENTER",
+    "HOST",
+    "ANCHOR",
+    "MODERATOR",
+    "INTERVIEWER",
+    "CORRESPONDENT",
+    "REPORTER",
+    "ENVOY",
+    "MINISTER",
+    "SECRETARY",
+    "SENATOR",
+    "SEN",
+    "REP",
+    "REPRESENTATIVE",
+    "GOV",
+    "GOVERNOR",
+    "PRESIDENT",
+    "PRIME",
+    "DR",
+    "MR",
+    "MS",
+    "MRS",
+    "MISS",
+    "PROF",
+    "PROFESSOR",
+    "AMBASSADOR",
+    "AMB",
+    "GENERAL",
+    "GEN",
+    "ADMIRAL",
+    "COLONEL",
+    "SPOKESMAN",
+    "SPOKESWOMAN",
+    "SPOKESPERSON",
+    "CHANCELLOR",
+    "COMMISSIONER",
+    "DEFENCE",
+    "DEFENSE",
+    "FOREIGN",
+    "DEPUTY",
+    "CHAIR",
+    "CHAIRMAN",
+    "CHAIRWOMAN",
+    "MAYOR",
+    "JUDGE",
+    "THE",
+    "LORD",
+    "LADY",
+    "SIR",
+    "DAME",
+    "COL",
+    "COLONEL",
+    "LT",
+    "LIEUTENANT",
+    "CAPT",
+    "CAPTAIN",
+    "MAJ",
+    "MAJOR",
+    "SGT",
+    "CMDR",
+    "ADM",
+    "BRIG",
+    "GENERAL",
+    "HON",
+    "REV",
+    "SHEIKH",
+    "ENVOYS",
+    "SPEAKER",
+    "ADVISER",
+    "ADVISOR",
+    "DIRECTOR",
+    "CHIEF",
+    "HEAD",
+    "JUSTICE",
+    "COMMANDER",
+    "OFFICER",
+    "NEGOTIATOR",
 ];
 
 /// Turn labels already resolved in this document: (label name in capitals, who).
@@ -1269,7 +1394,12 @@ impl<'a> Doc<'a> {
     /// The speaker of a transcript turn, from its label: `Q` → nobody; `A` → the answerer;
     /// `PRESENTER (MARK HOLLIS)` → Mark Hollis; `MINISTER VAN DER BERG` → the person named in
     /// the text whose name ends with those words (else the label words, capitalised as a name).
-    fn label_speaker(&self, l: Range<usize>, seen: &mut LabelNames, answerer: &Option<Who>) -> Attribution {
+    fn label_speaker(
+        &self,
+        l: Range<usize>,
+        seen: &mut LabelNames,
+        answerer: &Option<Who>,
+    ) -> Attribution {
         let label = &self.text[l.clone()];
         let anon = Attribution {
             who: None,
@@ -1313,7 +1443,10 @@ impl<'a> Doc<'a> {
                 self.mentions
                     .iter()
                     .filter(|m| m.person && !m.possessive)
-                    .find(|m| ends(&self.text[m.start..m.end]) || matches!(&m.who, Who::Unknown(n) if ends(n)))
+                    .find(|m| {
+                        ends(&self.text[m.start..m.end])
+                            || matches!(&m.who, Who::Unknown(n) if ends(n))
+                    })
                     .map(|m| m.who.clone())
             })
             .or_else(|| {
@@ -1354,7 +1487,10 @@ fn title_case(words: &[&str]) -> String {
             continue;
         }
         let mut cs = lower.chars();
-        let first: String = cs.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        let first: String = cs
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
         out.push(first + cs.as_str());
     }
     out.join(" ")
@@ -1423,11 +1559,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                     .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
             };
             (same_para && opens_sentence && s_open <= ps + 1)
-                || (same_para
-                    && s_open <= ps + 2
-                    && s_open > ps
-                    && nobody_between()
-                    && !own_verb())
+                || (same_para && s_open <= ps + 2 && s_open > ps && nobody_between() && !own_verb())
                 || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
         });
         if let Subject::CarryOver(r) = &subj {
@@ -1506,7 +1638,11 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 pq.label
                     .as_ref()
                     .is_some_and(|l| is_question_label(&doc.text[l.clone()]))
-                    && doc.text[pq.close_end..doc.quotes[qi].open].trim().trim_start_matches(']').trim().is_empty()
+                    && doc.text[pq.close_end..doc.quotes[qi].open]
+                        .trim()
+                        .trim_start_matches(']')
+                        .trim()
+                        .is_empty()
             });
             if let (true, Some(w)) = (after_question, &answerer) {
                 conf = 0.85;

@@ -571,7 +571,12 @@ pub fn quantity_key(doc: &Doc, c: &RawClaim) -> Option<String> {
 
 /// Why claim `c` of document `d` is flagged: "count:troops: 10,000 troops (no claimant) vs
 /// 30,000 troops (Priti Arkwright)".
-pub fn reason(documents: &[crate::Document], d: usize, c: usize, refs: &[crate::ClaimRef]) -> String {
+pub fn reason(
+    documents: &[crate::Document],
+    d: usize,
+    c: usize,
+    refs: &[crate::ClaimRef],
+) -> String {
     let claim = &documents[d].claims[c];
     let who = |x: &crate::Claim| x.claimant.clone().unwrap_or_else(|| "no claimant".into());
     let others: Vec<String> = refs
@@ -603,7 +608,9 @@ pub fn flag_local(claims: &mut [crate::Claim], d: usize, keys: &[Option<String>]
     // at most 200 claims per article are compared pairwise (quadratic), the rest are skipped
     for a in 0..n.min(200) {
         for b in a + 1..n.min(200) {
-            let (Some(ka), Some(kb)) = (&keys[a], &keys[b]) else { continue };
+            let (Some(ka), Some(kb)) = (&keys[a], &keys[b]) else {
+                continue;
+            };
             let (Some(wa), Some(wb)) = (&claims[a].claimant, &claims[b].claimant) else {
                 continue;
             };
@@ -620,8 +627,13 @@ pub fn flag_local(claims: &mut [crate::Claim], d: usize, keys: &[Option<String>]
         }
     }
     for (a, b) in links {
-        let r = crate::ClaimRef { document: d, claim: b };
-        if claims[a].conflicts_with.contains(&r) || claims[a].conflicts_with.len() >= crate::MAX_CONFLICTS {
+        let r = crate::ClaimRef {
+            document: d,
+            claim: b,
+        };
+        if claims[a].conflicts_with.contains(&r)
+            || claims[a].conflicts_with.len() >= crate::MAX_CONFLICTS
+        {
             continue;
         }
         claims[a].disputed = true;

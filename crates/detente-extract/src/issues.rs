@@ -176,11 +176,28 @@ impl IssueDef {
 /// A one-word keyword followed by a possessive or object word is a verb ("we will not trade
 /// our land", "they sanction their own"), not the issue's noun.
 fn used_as_verb(words: &[&str], i: usize) -> bool {
-    words
-        .get(i + 1)
-        .is_some_and(|n| matches!(*n, "our" | "their" | "his" | "her" | "its" | "my" | "your" | "away"))
-        && i > 0
-        && matches!(words[i - 1], "to" | "not" | "will" | "would" | "never" | "must" | "can" | "cannot" | "won’t" | "won't" | "we" | "they" | "i" | "should")
+    words.get(i + 1).is_some_and(|n| {
+        matches!(
+            *n,
+            "our" | "their" | "his" | "her" | "its" | "my" | "your" | "away"
+        )
+    }) && i > 0
+        && matches!(
+            words[i - 1],
+            "to" | "not"
+                | "will"
+                | "would"
+                | "never"
+                | "must"
+                | "can"
+                | "cannot"
+                | "won’t"
+                | "won't"
+                | "we"
+                | "they"
+                | "i"
+                | "should"
+        )
 }
 
 /// Phrase lookup: first word → (remaining words, issue index).

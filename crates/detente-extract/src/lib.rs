@@ -374,7 +374,8 @@ impl Extractor {
         let mut out_claims = Vec::with_capacity(raw.len());
         let mut claim_who = Vec::with_capacity(raw.len());
         let mut claim_keys = Vec::with_capacity(raw.len());
-        let local_keys: Vec<Option<String>> = raw.iter().map(|c| claims::local_key(&doc, c)).collect();
+        let local_keys: Vec<Option<String>> =
+            raw.iter().map(|c| claims::local_key(&doc, c)).collect();
         for c in &raw {
             let who = self.claimant(&doc, c, &attributions);
             let s = doc.tok_sentence[c.t0] as usize;
@@ -665,11 +666,11 @@ fn source_inside(doc: &Doc, t0: usize) -> Option<Who> {
     let q = doc.tok_quote[t0];
     let lo = doc.sent_tok[s]
         .start
-        .max(
-            (q != u32::MAX)
-                .then(|| doc.quote_tok[q as usize].start)
-                .unwrap_or(0),
-        )
+        .max(if q != u32::MAX {
+            doc.quote_tok[q as usize].start
+        } else {
+            0
+        })
         .max(t0.saturating_sub(analyse::WINDOW));
     for k in (lo + 1..t0).rev() {
         if !matches!(doc.tok(k), "says" | "said") {
@@ -768,9 +769,8 @@ fn flag_disagreements(documents: &mut [Document], keys: &[Vec<Option<String>>]) 
                     .filter_map(|(_, (_, _, os))| {
                         let mut os = os.clone();
                         os.sort();
-                        os.into_iter().find(|&o| {
-                            claimant(o).is_none() || claimant(o) != claimant(m)
-                        })
+                        os.into_iter()
+                            .find(|&o| claimant(o).is_none() || claimant(o) != claimant(m))
                     })
                     .take(MAX_CONFLICTS)
                     .map(|(document, claim)| ClaimRef { document, claim })

@@ -127,9 +127,9 @@ pub fn turn_label(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<u
     let label = para[..colon].trim();
     if label.is_empty()
         || !label.chars().any(|c| c.is_alphabetic())
-        || !label.chars().all(|c| {
-            c.is_uppercase() || matches!(c, ' ' | '.' | '(' | ')' | '-' | '\'' | '’')
-        })
+        || !label
+            .chars()
+            .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '(' | ')' | '-' | '\'' | '’'))
         || NOT_SPEAKER_LABELS.contains(&label)
     {
         return None;
@@ -158,7 +158,8 @@ pub fn name_label(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<u
         && words.iter().enumerate().all(|(k, w)| {
             let first = w.chars().next();
             (first.is_some_and(char::is_uppercase)
-                && w.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.')))
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.')))
                 || (k > 0 && k + 1 < words.len() && crate::analyse::is_particle(w))
         })
         && !NOT_SPEAKER_LABELS
@@ -271,16 +272,13 @@ pub fn quotations(
             }
         }
         let para = &text[p.clone()];
-        let primary = if style.single {
-            Family::Single
-        } else if is_headline(para) && !para.contains(['“', '"', '„', '”']) {
+        let headline_single = is_headline(para) && !para.contains(['“', '"', '„', '”']);
+        let primary = if style.single || headline_single {
             Family::Single
         } else {
             Family::Double
         };
-        let next_opens = paragraphs
-            .get(pi + 1)
-            .and_then(|n| opens_with(text, n));
+        let next_opens = paragraphs.get(pi + 1).and_then(|n| opens_with(text, n));
         scan_paragraph(text, p, primary, next_opens, &mut out, &mut rep);
     }
     if rep.count > MAX_PROBLEMS {
@@ -327,17 +325,25 @@ fn double_role(c: char, prev: Option<char>, next: Option<char>, is_open: bool) -
 /// Whether a single mark at byte `i` of the paragraph opens or closes a quotation. An
 /// apostrophe inside a word (`Kyiv’s`, `I’m`) does neither; a plural possessive
 /// (`farmers’ union`) does not close when another closing mark follows in the paragraph.
-fn single_role(para: &str, i: usize, c: char, prev: Option<char>, next: Option<char>) -> (bool, bool) {
+fn single_role(
+    para: &str,
+    i: usize,
+    c: char,
+    prev: Option<char>,
+    next: Option<char>,
+) -> (bool, bool) {
     let next_alnum = next.is_some_and(|n| n.is_alphanumeric());
     let prev_ws = prev.is_none_or(|q| q.is_whitespace());
-    let opening = matches!(c, '‘' | '\'') && word_start(prev) && !next.is_none_or(|n| n.is_whitespace());
+    let opening =
+        matches!(c, '‘' | '\'') && word_start(prev) && !next.is_none_or(|n| n.is_whitespace());
     let mut closing = matches!(c, '’' | '\'') && !prev_ws && !next_alnum;
     if closing && prev == Some('s') && next == Some(' ') {
         let after = &para[i + c.len_utf8() + 1..];
         let lower_next = after.chars().next().is_some_and(|n| n.is_lowercase());
-        let later_close = after
-            .char_indices()
-            .any(|(k, d)| matches!(d, '’' | '\'') && !after[k + d.len_utf8()..].starts_with(|n: char| n.is_alphanumeric()));
+        let later_close = after.char_indices().any(|(k, d)| {
+            matches!(d, '’' | '\'')
+                && !after[k + d.len_utf8()..].starts_with(|n: char| n.is_alphanumeric())
+        });
         if lower_next && later_close {
             closing = false;
         }
@@ -385,7 +391,10 @@ fn scan_paragraph(
         match open {
             None if opening => open = Some((abs, f)),
             None if f == Family::Single || !closing => {} // an apostrophe
-            None => rep.report(abs, "closing quotation mark without an opening one (ignored)"),
+            None => rep.report(
+                abs,
+                "closing quotation mark without an opening one (ignored)",
+            ),
             Some((o, _)) if closing => {
                 push_span(text, o, abs, abs + c.len_utf8(), false, out);
                 open = None;
@@ -476,7 +485,10 @@ mod tests {
         let t = "« Nous verrons », dit-il. „No deal\" now.\n\n«First part.\n\n«Second part.»";
         assert_eq!(
             quotes(t),
-            (vec!["Nous verrons", "No deal", "First part.", "Second part."], 0)
+            (
+                vec!["Nous verrons", "No deal", "First part.", "Second part."],
+                0
+            )
         );
     }
 
@@ -491,7 +503,10 @@ mod tests {
             vec!["Welcome. Is it \"a step\"?", "It is.", "Will he go?"]
         );
         let labels: Vec<&str> = q.iter().map(|q| &t[q.label.clone().unwrap()]).collect();
-        assert_eq!(labels, vec!["HOST (ANN LEE)", "MINISTER VAN DER BERG", "Question"]);
+        assert_eq!(
+            labels,
+            vec!["HOST (ANN LEE)", "MINISTER VAN DER BERG", "Question"]
+        );
     }
 
     #[test]

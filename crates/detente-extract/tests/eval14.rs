@@ -96,9 +96,7 @@ fn load(dir: &str) -> Vec<Gold> {
                 start: s,
                 end: s + t.len(),
                 text: t.to_string(),
-                claimant: c
-                    .get("claimant")
-                    .map(|w| w.as_str().map(String::from)),
+                claimant: c.get("claimant").map(|w| w.as_str().map(String::from)),
             });
         }
         out.push(Gold {
@@ -234,8 +232,7 @@ fn score(dir: &str, verbose: bool) -> Scores {
             }
         }
         for gq in &g.quotes {
-            if d
-                .quotes
+            if d.quotes
                 .iter()
                 .any(|q| same_span(&g.text, (q.start, q.end), (gq.start, gq.end)))
             {
@@ -268,7 +265,10 @@ fn score(dir: &str, verbose: bool) -> Scores {
                 return false;
             };
             let c = &d.claims[x];
-            c.disputed && c.conflicts_with.iter().any(|r| r.document == di && r.claim == y)
+            c.disputed
+                && c.conflicts_with
+                    .iter()
+                    .any(|r| r.document == di && r.claim == y)
         };
         for (a, b) in &g.disputed {
             s.disputes += 1;
@@ -322,7 +322,11 @@ fn tune_part_scores() {
 fn frozen_part_meets_the_aims() {
     let s = score("tests/data/eval14/frozen", false);
     assert!(s.gold >= 40, "the frozen part has its quotes");
-    assert!(s.precision() >= 0.9, "quote precision {:.3} < 0.9", s.precision());
+    assert!(
+        s.precision() >= 0.9,
+        "quote precision {:.3} < 0.9",
+        s.precision()
+    );
     assert!(s.recall() >= 0.9, "quote recall {:.3} < 0.9", s.recall());
     assert!(
         s.speaker_accuracy() >= 0.85,
