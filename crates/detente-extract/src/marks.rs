@@ -27,6 +27,8 @@ pub struct Style {
     pub single: bool,
     /// The document is a transcript (at least two `NAME:` turns).
     pub transcript: bool,
+    /// Its turns are labelled in capitals (then `Moderator: …` is a header, not a turn).
+    pub caps_labels: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +75,7 @@ pub fn detect_style(text: &str, paragraphs: &[Range<usize>]) -> Style {
     Style {
         single: single > double && single >= 2,
         transcript: turns >= 2 || (named.len() >= 3 && full_name),
+        caps_labels: turns >= 2,
     }
 }
 
@@ -173,6 +176,33 @@ pub fn name_label(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<u
     Some((p.start..p.start + colon, p.start + colon + 1 + lead..p.end))
 }
 
+/// A turn's speech without trailing stage directions in capitals: `(LAUGHTER)`,
+/// `[CROSSTALK]`, `(APPLAUSE)`.
+fn without_stage_directions(text: &str, mut r: Range<usize>) -> Range<usize> {
+    loop {
+        let s = text[r.clone()].trim_end();
+        let Some(open) = s
+            .ends_with([')', ']'])
+            .then(|| s.rfind(['(', '[']))
+            .flatten()
+        else {
+            break;
+        };
+        let inside = &s[open + 1..s.len() - 1];
+        let caps = !inside.is_empty()
+            && inside.chars().any(char::is_alphabetic)
+            && inside
+                .chars()
+                .all(|c| !c.is_alphabetic() || c.is_uppercase());
+        let rest = s[..open].trim_end();
+        if !caps || rest.is_empty() {
+            break;
+        }
+        r = r.start..r.start + rest.len();
+    }
+    r
+}
+
 /// `[Question: …]` / `[Q: …]` / `[Reporter: …]`: (label, question) byte ranges.
 fn bracket_question(text: &str, p: &Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
     let para = &text[p.clone()];
@@ -260,10 +290,15 @@ pub fn quotations(
             continue;
         }
         if style.transcript {
-            if let Some((label, speech)) = turn_label(text, p).or_else(|| name_label(text, p)) {
+            let turn = if style.caps_labels {
+                turn_label(text, p)
+            } else {
+                name_label(text, p)
+            };
+            if let Some((label, speech)) = turn {
                 out.push(QuoteSpan {
                     open: label.start,
-                    inner: speech,
+                    inner: without_stage_directions(text, speech),
                     close_end: p.end,
                     unclosed: false,
                     label: Some(label),

@@ -76,7 +76,8 @@ fn load(dir: &str) -> Vec<Gold> {
                 + text[pos..]
                     .find(t)
                     .unwrap_or_else(|| panic!("{}: quote not in article: {t}", f.display()));
-            pos = s + t.chars().next().map_or(1, char::len_utf8);
+            // quotations do not overlap: the next one starts after this one
+            pos = s + t.len();
             quotes.push(GoldQuote {
                 start: s,
                 end: s + t.len(),
