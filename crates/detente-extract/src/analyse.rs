@@ -299,6 +299,14 @@ impl<'a> Doc<'a> {
             {
                 a += 1;
             }
+            // "Labor Secretary Julie Su", "Trade Minister Chidi Okeke": the name starts after
+            // the office's head word
+            if let Some(h) = (a..j.saturating_sub(2))
+                .rev()
+                .find(|&k| TITLE_HEADS.contains(&self.tok(k)))
+            {
+                a = h + 1;
+            }
             if a >= j {
                 i = j;
                 continue;
@@ -556,6 +564,31 @@ pub enum Subject {
     NotFound,
 }
 
+/// Head words of an office in a title before a name (`Labor Secretary Julie Su`).
+const TITLE_HEADS: &[&str] = &[
+    "Secretary",
+    "Minister",
+    "President",
+    "Chancellor",
+    "Ambassador",
+    "Envoy",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "Senator",
+    "Governor",
+    "Commissioner",
+    "Director",
+    "Chief",
+    "General",
+    "Admiral",
+    "Mayor",
+    "Premier",
+    "Representative",
+    "Judge",
+    "Prosecutor",
+];
+
 /// Lowercase words inside names: `da Silva`, `van der Berg`, `bin Saleh`, `al-Khatib`.
 pub fn is_particle(s: &str) -> bool {
     matches!(
@@ -642,7 +675,15 @@ impl<'a> Doc<'a> {
         }
         if SPEECH_NOUNS.contains(&t)
             && k > 0
-            && self.mention_ending_at(k - 1).is_some_and(|m| m.possessive)
+            && self.mention_ending_at(k - 1).is_some_and(|m| {
+                // "Asked about Lavrov's remarks": the remarks are an object here
+                m.possessive
+                    && !(m.t0 > 0
+                        && matches!(
+                            self.tok(m.t0 - 1),
+                            "about" | "on" | "to" | "of" | "over" | "with" | "against"
+                        ))
+            })
         {
             return Some(Verb::Noun);
         }
@@ -998,12 +1039,22 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// A mention followed at once by more capitalised words: part of a longer name
+    /// (`The United States Maritime Alliance`), not the actor itself.
+    fn modifies_a_name(&self, m: &Mention) -> bool {
+        m.t1 < self.tokens.len()
+            && self.gap(m.t1) == " "
+            && self.is_name_word(m.t1)
+            && self.mention_starting_at(m.t1).is_none()
+    }
+
     /// The last non-possessive person (else any actor) named in tokens `a..b`.
     fn subject_in_segment(&self, a: usize, b: usize) -> Subject {
         let ms: Vec<&Mention> = self
             .mentions_in(a, b)
             .iter()
             .filter(|m| m.t0 >= a && m.t1 <= b && !m.possessive && !m.in_quote)
+            .filter(|m| m.person || !self.modifies_a_name(m))
             .collect();
         if let Some(m) = ms.iter().rev().find(|m| m.person).or(ms.last()) {
             return self.actor_of(m);
@@ -1558,7 +1609,26 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                 (r.start.max(t0.saturating_sub(WINDOW))..r.end.min(t0 + WINDOW))
                     .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
             };
+            // a paragraph that is only a quotation continues the speaker of the paragraph
+            // before when that one ended with an attributed quotation (wire style)
+            let quote_paragraph = pq.label.is_none()
+                && doc.para_start(t0)
+                && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1
+                && !same_para
+                && {
+                    let para = &doc.paragraphs[doc.para_of_sentence[s_open]];
+                    let q = &doc.quotes[qi];
+                    doc.text[q.close_end.min(para.end)..para.end]
+                        .trim()
+                        .is_empty()
+                        && doc.text[para.start..q.open].trim().is_empty()
+                }
+                && {
+                    let prev_para = &doc.paragraphs[doc.para_of_sentence[ps]];
+                    doc.quotes[p].close_end + 40 >= prev_para.end
+                };
             (same_para && opens_sentence && s_open <= ps + 1)
+                || quote_paragraph
                 || (same_para && s_open <= ps + 2 && s_open > ps && nobody_between() && !own_verb())
                 || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
         });
