@@ -206,6 +206,30 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         let prev_word = (i > 0).then(|| doc.tok(i - 1));
         let hyphen_after = text[tk.end..].starts_with('-');
         if tk.num {
+            // clock times: 14:52, 16.05 GMT, 9am
+            let after = &text[tk.end..];
+            let clock = (after.starts_with(':')
+                && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+                || (i > 0 && doc.gap(i) == ":" && doc.tokens[i - 1].num)
+                || next(i + 1).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "GMT"
+                            | "BST"
+                            | "UTC"
+                            | "CET"
+                            | "CEST"
+                            | "EST"
+                            | "EDT"
+                            | "PST"
+                            | "am"
+                            | "pm"
+                    )
+                });
+            if clock || t.ends_with("am") || t.ends_with("pm") {
+                i += 1;
+                continue;
+            }
             if prev_word.is_some_and(|p| NAME_BEFORE.contains(&p))
                 && !doc.gap(i).contains(['.', ','])
             {
