@@ -297,3 +297,45 @@ fn scenario_issue_tagging_names_the_matched_words() {
         .unwrap();
     assert_eq!(words["words"][0], "land");
 }
+
+#[test]
+fn issue_aliases_from_the_gazetteer_tag_and_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("g.toml");
+    std::fs::write(
+        &g,
+        "[[issues]]\nid = \"ceasefire\"\naliases = [\"guns fall silent\"]\n",
+    )
+    .unwrap();
+    let doc = extract(
+        "\"We want the guns fall silent by Easter,\" Volodymyr Zelensky said.\n",
+        &["--gazetteer", g.to_str().unwrap()],
+    );
+    let q = &doc["quotes"][0];
+    assert!(q["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i == "ceasefire"));
+    let w = q["issue_words"].as_array().unwrap();
+    assert!(w
+        .iter()
+        .any(|x| x["issue"] == "ceasefire" && x["words"][0] == "guns fall silent"));
+    // an alias for an issue that does not exist is bad input, naming the file and the issues
+    std::fs::write(&g, "[[issues]]\nid = \"nope\"\naliases = [\"x\"]\n").unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, "text").unwrap();
+    let out = Command::cargo_bin("detente")
+        .unwrap()
+        .args(["extract", "--gazetteer"])
+        .arg(&g)
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("g.toml") && err.contains("`nope`") && err.contains("ceasefire"),
+        "{err}"
+    );
+}

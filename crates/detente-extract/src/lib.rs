@@ -44,6 +44,7 @@ pub struct Extractor {
     aliases: AliasIndex,
     issues: Vec<IssueDef>,
     issue_index: IssueIndex,
+    unknown_issue_aliases: Vec<String>,
 }
 
 /// A quotation found in a document.
@@ -196,8 +197,23 @@ impl Extractor {
         Extractor::with_issues(gazetteer, IssueDef::builtin())
     }
 
-    /// An extractor with the given gazetteer and issues.
-    pub fn with_issues(gazetteer: Gazetteer, issues: Vec<IssueDef>) -> Extractor {
+    /// An extractor with the given gazetteer and issues. The gazetteer's issue aliases are
+    /// added to the lexicons of the issues with their ids (see
+    /// [`Extractor::unknown_issue_aliases`] for ids that match no issue).
+    pub fn with_issues(gazetteer: Gazetteer, mut issues: Vec<IssueDef>) -> Extractor {
+        let mut unknown_issue_aliases = Vec::new();
+        for (id, words) in &gazetteer.issue_aliases {
+            match issues.iter_mut().find(|i| &i.id == id) {
+                Some(i) => {
+                    for w in words {
+                        if !i.keywords.contains(w) {
+                            i.keywords.push(w.clone());
+                        }
+                    }
+                }
+                None => unknown_issue_aliases.push(id.clone()),
+            }
+        }
         let aliases = AliasIndex::new(&gazetteer);
         let issue_index = IssueIndex::new(&issues);
         Extractor {
@@ -205,7 +221,13 @@ impl Extractor {
             aliases,
             issues,
             issue_index,
+            unknown_issue_aliases,
         }
+    }
+
+    /// Ids of gazetteer `[[issues]]` aliases that match none of the extractor's issues.
+    pub fn unknown_issue_aliases(&self) -> &[String] {
+        &self.unknown_issue_aliases
     }
 
     /// An extractor for a scenario: its issues (with lexicons) and its actors added to the
