@@ -23,7 +23,8 @@ pub struct Args {
     /// Plain-text UTF-8 articles
     #[arg(required = true)]
     pub articles: Vec<PathBuf>,
-    /// Extra gazetteer entries (TOML, see docs/extract.md); an entry with a built-in id replaces it
+    /// Extra gazetteer entries and issue aliases (TOML, see docs/extract.md); an entry with a
+    /// built-in id replaces it
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
     /// Take the issues (and actors) from this scenario instead of the built-in flagship issues
