@@ -362,6 +362,57 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Whether quotation `qi` (opening sentence `s_open` at token `t0`) continues the
+    /// speaker of the quotation `p` before it: the next sentence of the same paragraph, a
+    /// paragraph that is only a quotation after an attributed one, the same paragraph with
+    /// nobody else named in between, or the paragraph after an unclosed quotation.
+    fn continues_previous(&self, qi: usize, p: usize, s_open: usize, t0: usize) -> bool {
+        let doc = self;
+        let pq = &doc.quotes[p];
+        let pe = doc.quote_tok[p]
+            .end
+            .saturating_sub(1)
+            .max(doc.quote_tok[p].start);
+        let ps = doc.tok_sentence[pe] as usize;
+        let same_para = doc.para_of_sentence[ps] == doc.para_of_sentence[s_open];
+        let opens_sentence = doc.sent_tok[s_open].start == t0;
+        // the same paragraph goes on with no one else named in between (at most two
+        // sentences on): "…,” he said. It was a familiar line. What followed: “…”"
+        let nobody_between = || {
+            doc.mentions_in(doc.quote_tok[p].end, t0)
+                .iter()
+                .all(|m| m.in_quote || !m.person)
+        };
+        // …unless the quotation's own sentence names a speaker that could not be resolved
+        // ("the operator said …"): then nobody rather than the previous speaker
+        let own_verb = || {
+            let r = doc.sent_tok[s_open].clone();
+            (r.start.max(t0.saturating_sub(WINDOW))..r.end.min(t0 + WINDOW))
+                .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
+        };
+        // a paragraph that is only a quotation continues the speaker of the paragraph
+        // before when that one ended with an attributed quotation (wire style)
+        let quote_paragraph = pq.label.is_none()
+            && doc.para_start(t0)
+            && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1
+            && !same_para
+            && {
+                let para = &doc.paragraphs[doc.para_of_sentence[s_open]];
+                let q = &doc.quotes[qi];
+                doc.text[q.close_end.min(para.end)..para.end]
+                    .trim()
+                    .is_empty()
+                    && doc.text[para.start..q.open].trim().is_empty()
+            }
+            && {
+                let prev_para = &doc.paragraphs[doc.para_of_sentence[ps]];
+                doc.quotes[p].close_end + 40 >= prev_para.end
+            };
+        (same_para && opens_sentence && s_open <= ps + 1)
+            || quote_paragraph
+            || (same_para && s_open <= ps + 2 && s_open > ps && nobody_between() && !own_verb())
+            || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
+    }
     /// `joint statement` / `joint declaration` / `jointly` outside quotations in sentence `s`.
     fn joint_statement(&self, s: usize, t0: usize) -> Option<Range<usize>> {
         let r = self.sent_tok[s].clone();
@@ -1587,51 +1638,7 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
         }
         // carry-over from the previous quotation
         let prev = qi.checked_sub(1).map(|p| (p, &doc.quotes[p], &out[p]));
-        let continues = prev.is_some_and(|(p, pq, _)| {
-            let pe = doc.quote_tok[p]
-                .end
-                .saturating_sub(1)
-                .max(doc.quote_tok[p].start);
-            let ps = doc.tok_sentence[pe] as usize;
-            let same_para = doc.para_of_sentence[ps] == doc.para_of_sentence[s_open];
-            let opens_sentence = doc.sent_tok[s_open].start == t0;
-            // the same paragraph goes on with no one else named in between (at most two
-            // sentences on): "…,” he said. It was a familiar line. What followed: “…”"
-            let nobody_between = || {
-                doc.mentions_in(doc.quote_tok[p].end, t0)
-                    .iter()
-                    .all(|m| m.in_quote || !m.person)
-            };
-            // …unless the quotation's own sentence names a speaker that could not be resolved
-            // ("the operator said …"): then nobody rather than the previous speaker
-            let own_verb = || {
-                let r = doc.sent_tok[s_open].clone();
-                (r.start.max(t0.saturating_sub(WINDOW))..r.end.min(t0 + WINDOW))
-                    .any(|k| doc.tok_quote[k] == NONE && doc.verb(k).is_some())
-            };
-            // a paragraph that is only a quotation continues the speaker of the paragraph
-            // before when that one ended with an attributed quotation (wire style)
-            let quote_paragraph = pq.label.is_none()
-                && doc.para_start(t0)
-                && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1
-                && !same_para
-                && {
-                    let para = &doc.paragraphs[doc.para_of_sentence[s_open]];
-                    let q = &doc.quotes[qi];
-                    doc.text[q.close_end.min(para.end)..para.end]
-                        .trim()
-                        .is_empty()
-                        && doc.text[para.start..q.open].trim().is_empty()
-                }
-                && {
-                    let prev_para = &doc.paragraphs[doc.para_of_sentence[ps]];
-                    doc.quotes[p].close_end + 40 >= prev_para.end
-                };
-            (same_para && opens_sentence && s_open <= ps + 1)
-                || quote_paragraph
-                || (same_para && s_open <= ps + 2 && s_open > ps && nobody_between() && !own_verb())
-                || (pq.unclosed && doc.para_of_sentence[s_open] == doc.para_of_sentence[ps] + 1)
-        });
+        let continues = prev.is_some_and(|(p, _, _)| doc.continues_previous(qi, p, s_open, t0));
         if let Subject::CarryOver(r) = &subj {
             subj = match prev {
                 // "the statement said": the speaker of a quotation at most two sentences back
