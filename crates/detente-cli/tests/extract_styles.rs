@@ -163,6 +163,10 @@ fn briefing_questions_in_brackets_and_quoted_answers() {
     let k = Some("Amira al-Khatib".to_string());
     assert_eq!(speaker_of(&qs, "We have received"), &k);
     assert_eq!(speaker_of(&qs, "I have no travel"), &k);
+    // the answer's speaker carries the mention it came from and a confidence
+    let a = &doc["quotes"][1];
+    assert_eq!(a["speaker_mention"], "Amira al-Khatib");
+    assert!(a["speaker_confidence"].as_f64().unwrap() > 0.5);
 }
 
 #[test]

@@ -1485,12 +1485,13 @@ type LabelNames = Vec<(String, Who)>;
 impl<'a> Doc<'a> {
     /// The person a transcript or briefing answers for: the first person named outside
     /// quotations before the first turn or question.
-    fn answerer(&self) -> Option<Who> {
+    /// With the byte range of that mention (reported as the speaker's mention).
+    fn answerer(&self) -> Option<(Who, Range<usize>)> {
         let first = self.quotes.iter().find(|q| q.label.is_some())?.open;
         self.mentions
             .iter()
             .find(|m| m.person && !m.in_quote && !m.possessive && m.start < first)
-            .map(|m| m.who.clone())
+            .map(|m| (m.who.clone(), m.start..m.end))
     }
 
     /// The speaker of a transcript turn, from its label: `Q` → nobody; `A` → the answerer;
@@ -1500,7 +1501,7 @@ impl<'a> Doc<'a> {
         &self,
         l: Range<usize>,
         seen: &mut LabelNames,
-        answerer: &Option<Who>,
+        answerer: &Option<(Who, Range<usize>)>,
     ) -> Attribution {
         let label = &self.text[l.clone()];
         let anon = Attribution {
@@ -1514,7 +1515,7 @@ impl<'a> Doc<'a> {
         }
         if label == "A" || label.eq_ignore_ascii_case("answer") {
             return Attribution {
-                who: answerer.clone(),
+                who: answerer.as_ref().map(|a| a.0.clone()),
                 confidence: 0.85,
                 ..anon
             };
@@ -1721,9 +1722,9 @@ pub fn attribute(doc: &Doc) -> Vec<Attribution> {
                         .trim()
                         .is_empty()
             });
-            if let (true, Some(w)) = (after_question, &answerer) {
+            if let (true, Some((w, r))) = (after_question, &answerer) {
                 conf = 0.85;
-                subj = Subject::Actor(w.clone(), 0..0);
+                subj = Subject::Actor(w.clone(), r.clone());
             }
         }
         // a joint statement speaks for several: nobody alone, the words kept as the mention
