@@ -179,6 +179,9 @@ pub fn read_table(file: &str, text: &str) -> Result<Problem, ReadError> {
     {
         return crate::ktab_xml::read_ktab_xml(file, text);
     }
+    if crate::decide::looks_like(text) {
+        return crate::decide::read(file, text);
+    }
     match detect(text) {
         Some(TableFormat::Plain) => read_plain(file, text),
         Some(TableFormat::Ktab) => read_ktab(file, text),

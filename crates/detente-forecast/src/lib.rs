@@ -15,7 +15,9 @@
 pub mod backtest;
 pub mod baseline;
 pub mod data;
+pub mod decide;
 pub mod eum;
+pub mod exchange;
 pub mod io;
 pub mod ktab_core;
 pub mod ktab_model;
@@ -35,6 +37,7 @@ pub use model::{Interaction, IssueForecast, IssueModel, Model, PairOutcome, Roun
 pub use problem::{ActorInfo, IssueData, IssueInfo, Problem, StancePoint};
 
 pub use eum::{Eum, EumOptions};
+pub use exchange::{ExchangeModel, ExchangeOptions};
 pub use ktab_model::KtabSmp;
 pub use ktab_params::{KtabOptions, KtabParams};
 pub use nash::{Nash, NashOptions};
@@ -44,8 +47,11 @@ pub use smp::{Smp, SmpOptions};
 pub const MODEL_NAMES: &[&str] = &["mean", "median", "eum", "smp", "nash"];
 
 /// Models that can be asked for by name but are not in `all`: `smp-detente`, detente's own
-/// spatial model (documented in docs/forecast.md; not KTAB's algorithm).
-pub const EXTRA_MODEL_NAMES: &[&str] = &["smp-detente"];
+/// spatial model (documented in docs/forecast.md; not KTAB's algorithm), and `exchange`, the
+/// equal gain exchange model (it trades across issues with ties broken by input order, so it
+/// does not keep the default set's invariants: order independence, forecasts within the
+/// stated positions).
+pub const EXTRA_MODEL_NAMES: &[&str] = &["smp-detente", "exchange"];
 
 /// The options of every model (each with its documented default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
@@ -56,6 +62,8 @@ pub struct ModelConfig {
     pub nash: NashOptions,
     /// Options of `smp` (KTAB's spatial model): overrides of KTAB's parameters.
     pub ktab: KtabOptions,
+    /// Options of `exchange`.
+    pub exchange: ExchangeOptions,
 }
 
 /// Build a model by name (`mean`, `median`, `eum`, `smp`, `nash`, `smp-detente`).
@@ -68,6 +76,9 @@ pub fn build_model(name: &str, config: &ModelConfig) -> Option<Box<dyn Model>> {
         "smp-detente" => Box::new(Smp::new(config.smp)),
         "nash" => Box::new(Nash {
             options: config.nash,
+        }),
+        "exchange" => Box::new(ExchangeModel {
+            options: config.exchange,
         }),
         _ => return None,
     })

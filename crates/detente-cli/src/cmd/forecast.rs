@@ -12,6 +12,7 @@ use detente_forecast::io::{from_scenario, read_table, StanceRanges};
 use detente_forecast::montecarlo::{self, Distribution, NoiseSpec};
 use detente_forecast::sensitivity::{self, TornadoBar};
 use detente_forecast::{build_model, IssueForecast, ModelConfig, Problem, MODEL_NAMES};
+use detente_forecast::exchange;
 use detente_scenario::{Position, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -24,7 +25,7 @@ pub struct Args {
     /// Scenario (.toml/.json), plain CSV (Actor,Capability,Position,Salience), KTAB CSV or DEU CSV
     pub input: PathBuf,
     /// Models to run, comma-separated: mean, median, eum, smp, nash, or all; also smp-detente
-    /// (detente's own spatial model, not in `all`)
+    /// (detente's own spatial model) and exchange (the equal gain exchange model), not in `all`
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub model: Vec<String>,
     /// Rounds of the iterative models (EUM: exactly N rounds; SMP: at most N rounds)
@@ -40,6 +41,10 @@ pub struct Args {
     /// `StateTransitions=Stochastic`, `seed=N`, `max-steps=N` (repeatable; see docs/forecast.md)
     #[arg(long = "smp-option", value_name = "KEY=VALUE")]
     pub smp_option: Vec<String>,
+    /// Set one exchange-model option, e.g. `--exchange-option stop=no-exchange` (repeatable;
+    /// rounds, stop, random-ties, seed, max-candidates; see docs/forecast.md)
+    #[arg(long = "exchange-option", value_name = "KEY=VALUE")]
+    pub exchange_option: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -220,6 +225,7 @@ pub fn model_config(
         };
         cfg.smp.max_rounds = r;
         cfg.ktab.max_steps = Some(r);
+        cfg.exchange.rounds = r;
     }
     Ok(cfg)
 }
@@ -330,6 +336,16 @@ pub fn run(args: Args) -> CmdResult {
     let names = model_names(&args.model)?;
     let mut cfg = model_config(args.preset.as_deref(), &args.eum_option, args.rounds)?;
     smp_options(&mut cfg, &args.smp_option)?;
+    for kv in &args.exchange_option {
+        let (k, v) = kv.split_once('=').ok_or_else(|| {
+            CliError::bad_input(format!(
+                "--exchange-option `{kv}` is not KEY=VALUE (e.g. stop=no-exchange)"
+            ))
+        })?;
+        cfg.exchange
+            .set(k.trim(), v.trim())
+            .map_err(CliError::bad_input)?;
+    }
     if !(args.step.is_finite() && args.step > 0.0) {
         return Err(CliError::bad_input("--step must be a positive number"));
     }
@@ -339,6 +355,11 @@ pub fn run(args: Args) -> CmdResult {
         .map(|n| build_model(n, &cfg).expect("known model"))
         .collect();
     let results: Vec<Vec<IssueForecast>> = models.iter().map(|m| m.forecast(p)).collect();
+    let exchange_run = if names.contains(&"exchange") {
+        Some(exchange::run(p, &cfg.exchange).map_err(CliError::bad_input)?)
+    } else {
+        None
+    };
 
     // Monte Carlo.
     let thresholds = thresholds(p, &args.threshold)?;
@@ -414,6 +435,12 @@ pub fn run(args: Args) -> CmdResult {
                         }
                         if !f.notes.is_empty() {
                             o.insert("notes".into(), json!(f.notes));
+                        }
+                        if let (true, Some(run)) = (*name == "exchange", &exchange_run) {
+                            o.insert(
+                                "exchanges".into(),
+                                super::forecast_exchange::issue_exchanges_json(p, run, d),
+                            );
                         }
                         if let Some(mc) = &mc {
                             o.insert(
@@ -589,6 +616,9 @@ pub fn run(args: Args) -> CmdResult {
                     }
                 }
             }
+            if let Some(run) = &exchange_run {
+                super::forecast_exchange::print_exchanges(&mut o, p, run);
+            }
             if let Some(mc) = &mc {
                 let _ = writeln!(o, "Monte Carlo: {} runs, seed {}", mc.runs, args.seed);
             }
@@ -618,6 +648,7 @@ pub fn model_label(name: &str) -> &'static str {
         "smp" => "Spatial model (SMP)",
         "smp-detente" => "Spatial model (detente)",
         "nash" => "Nash bargaining",
+        "exchange" => "Exchange (equal gain)",
         _ => "?",
     }
 }

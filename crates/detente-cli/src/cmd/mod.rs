@@ -5,6 +5,7 @@ pub mod check;
 pub mod deals;
 pub mod extract;
 pub mod forecast;
+pub mod forecast_exchange;
 pub mod report;
 pub mod serve;
 pub mod show;
