@@ -98,7 +98,7 @@ impl Ctx<'_> {
                         line_no,
                         k + 1,
                         format!("text `{}` after the closing quote", chars[k]),
-                        "put a field separator after the closing quote, or quote the whole field",
+                        "a quote may be missing earlier on the line; otherwise put a field separator after the closing quote",
                     ));
                 }
             } else {
