@@ -755,46 +755,57 @@ fn play_round(
     }
     let mut alive = vec![true; ex.len()];
     let mut stamp = vec![usize::MAX; ex.len()];
-    let mut list: Vec<u32> = (0..ex.len() as u32).collect();
+    let mut order = Order::new(&ex);
+    let mut heap: Vec<(u32, u32)> = Vec::with_capacity(ex.len());
+    for id in 0..ex.len() as u32 {
+        order.push(&mut heap, id);
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     rng.set_stream(round as u64);
     let mut realised = Vec::new();
-    let mut scratch = Vec::new();
-    let mut step = 0usize;
-    while !list.is_empty() {
-        let gain = |id: u32| ex[id as usize].gain;
-        stable_sort_desc(&mut list, &mut scratch, &|a, b| higher(gain(a), gain(b)));
-        let mut pick = 0;
+    let mut step = 0u32;
+    while let Some(top) = order.pop(&mut heap, &alive) {
+        let mut rid = top as usize;
         if opts.random_ties {
-            let top = ex[list[0] as usize].gain;
-            let tied = list
-                .iter()
-                .take_while(|&&id| !higher(top, ex[id as usize].gain))
-                .count();
-            if tied > 1 {
-                pick = (rng.next_u64() % tied as u64) as usize;
+            let mut tied = vec![top];
+            while let Some(&entry) = heap.first() {
+                if !order.live(&entry, &alive) {
+                    order.pop_raw(&mut heap);
+                    continue;
+                }
+                if higher(ex[rid].gain, ex[entry.0 as usize].gain) {
+                    break;
+                }
+                tied.push(order.pop_raw(&mut heap).0);
+            }
+            rid = tied[(rng.next_u64() % tied.len() as u64) as usize] as usize;
+            for &id in &tied {
+                if id as usize != rid {
+                    order.push(&mut heap, id);
+                }
             }
         }
-        let rid = list[pick] as usize;
         alive[rid] = false;
+        step += 1;
         let r = ex[rid].clone();
         for k in side_keys(&r) {
             let (a, b) = (start[key(k.0, k.1)] as usize, start[key(k.0, k.1) + 1] as usize);
             for &id in &by_key[a..b] {
                 let id = id as usize;
-                if alive[id] && stamp[id] != step {
-                    stamp[id] = step;
+                if alive[id] && stamp[id] != step as usize {
+                    stamp[id] = step as usize;
+                    let before = ex[id].gain;
                     ctx.recalculate(&mut ex[id], &r);
                     if !ex[id].valid {
                         alive[id] = false;
+                    } else if ex[id].gain.to_bits() != before.to_bits() {
+                        order.changed(&mut heap, id as u32, ex[id].gain, step);
                     }
                 }
             }
         }
-        step += 1;
         let ext = ctx.externalities(&r);
         realised.push((r, ext));
-        list.retain(|&id| alive[id as usize]);
     }
     Ok((realised, n_cand))
 }
@@ -806,46 +817,113 @@ fn higher(a: f64, b: f64) -> bool {
     a - b > 1e-12 * a.abs().max(b.abs())
 }
 
-/// Stable merge sort, highest first by `higher` (which is not a strict total order near
-/// ties, so the standard library's sort, which may panic on such orders, is not used).
-fn stable_sort_desc(v: &mut [u32], scratch: &mut Vec<u32>, higher: &dyn Fn(u32, u32) -> bool) {
-    // Already sorted is the common case after a few recomputed gains: check runs first.
-    if v.windows(2).all(|w| !higher(w[1], w[0])) {
-        return;
-    }
-    let n = v.len();
-    scratch.clear();
-    scratch.extend_from_slice(v);
-    let mut width = 1;
-    let (mut src, mut dst): (&mut [u32], &mut [u32]) = (v, scratch.as_mut_slice());
-    let mut in_v = true;
-    while width < n {
-        let mut lo = 0;
-        while lo < n {
-            let mid = (lo + width).min(n);
-            let hi = (lo + 2 * width).min(n);
-            let (mut a, mut b, mut k) = (lo, mid, lo);
-            while a < mid && b < hi {
-                if higher(src[b], src[a]) {
-                    dst[k] = src[b];
-                    b += 1;
-                } else {
-                    dst[k] = src[a];
-                    a += 1;
-                }
-                k += 1;
-            }
-            dst[k..k + (mid - a)].copy_from_slice(&src[a..mid]);
-            k += mid - a;
-            dst[k..k + (hi - b)].copy_from_slice(&src[b..hi]);
-            lo = hi;
+/// The order in which Decide realises exchanges. Decide sorts its list of candidates stably by
+/// gain before every pick, so two exchanges of equal gain keep their order of the previous
+/// sort, which was by the gains then, and so on back to the order of creation: the order is
+/// lexicographic in the gain histories, latest first. Each exchange's history of gains (with
+/// the step from which each applied) is kept here, and a binary heap ordered by it gives the
+/// next pick in O(log n) instead of a sort of the whole list at every step.
+struct Order {
+    /// Per change: (step from which it applies, gain, previous change of the same exchange or
+    /// `NONE`).
+    changes: Vec<(u32, f64, u32)>,
+    /// Per exchange: its latest change (heap entries with another change are stale).
+    head: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Order {
+    fn new(ex: &[Ex]) -> Order {
+        Order {
+            changes: ex.iter().map(|e| (0, e.gain, NONE)).collect(),
+            head: (0..ex.len() as u32).collect(),
         }
-        std::mem::swap(&mut src, &mut dst);
-        in_v = !in_v;
-        width *= 2;
     }
-    if !in_v {
-        dst.copy_from_slice(src);
+
+    /// Does heap entry `a` come before `b`? Compare the gains in force at each step, walking
+    /// back from the entries' changes to the first difference; creation order when none.
+    /// (Entries hold the change they were pushed with, so their keys never move in the heap.)
+    fn before(&self, a: (u32, u32), b: (u32, u32)) -> bool {
+        let (mut ca, mut cb) = (a.1, b.1);
+        loop {
+            let (xa, xb) = (self.changes[ca as usize], self.changes[cb as usize]);
+            if higher(xa.1, xb.1) {
+                return true;
+            }
+            if higher(xb.1, xa.1) {
+                return false;
+            }
+            // Equal since max(ta, tb): step back past the later change (both when equal).
+            let (ta, tb) = (xa.0, xb.0);
+            if ta == 0 && tb == 0 {
+                return a.0 < b.0;
+            }
+            if ta >= tb {
+                ca = xa.2;
+            }
+            if tb >= ta {
+                cb = xb.2;
+            }
+        }
+    }
+
+    fn changed(&mut self, heap: &mut Vec<(u32, u32)>, id: u32, gain: f64, step: u32) {
+        let prev = self.head[id as usize];
+        self.changes.push((step, gain, prev));
+        self.head[id as usize] = (self.changes.len() - 1) as u32;
+        self.push(heap, id);
+    }
+
+    fn live(&self, entry: &(u32, u32), alive: &[bool]) -> bool {
+        alive[entry.0 as usize] && self.head[entry.0 as usize] == entry.1
+    }
+
+    fn push(&self, heap: &mut Vec<(u32, u32)>, id: u32) {
+        heap.push((id, self.head[id as usize]));
+        let mut k = heap.len() - 1;
+        while k > 0 {
+            let parent = (k - 1) / 2;
+            if self.before(heap[k], heap[parent]) {
+                heap.swap(k, parent);
+                k = parent;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn pop_raw(&self, heap: &mut Vec<(u32, u32)>) -> (u32, u32) {
+        let top = heap.swap_remove(0);
+        let n = heap.len();
+        let mut k = 0;
+        loop {
+            let (l, r) = (2 * k + 1, 2 * k + 2);
+            let mut best = k;
+            if l < n && self.before(heap[l], heap[best]) {
+                best = l;
+            }
+            if r < n && self.before(heap[r], heap[best]) {
+                best = r;
+            }
+            if best == k {
+                break;
+            }
+            heap.swap(k, best);
+            k = best;
+        }
+        top
+    }
+
+    /// The next live exchange in Decide's order.
+    fn pop(&self, heap: &mut Vec<(u32, u32)>, alive: &[bool]) -> Option<u32> {
+        while !heap.is_empty() {
+            let e = self.pop_raw(heap);
+            if self.live(&e, alive) {
+                return Some(e.0);
+            }
+        }
+        None
     }
 }
 

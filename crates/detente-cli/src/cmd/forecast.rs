@@ -354,12 +354,19 @@ pub fn run(args: Args) -> CmdResult {
         .iter()
         .map(|n| build_model(n, &cfg).expect("known model"))
         .collect();
-    let results: Vec<Vec<IssueForecast>> = models.iter().map(|m| m.forecast(p)).collect();
     let exchange_run = if names.contains(&"exchange") {
         Some(exchange::run(p, &cfg.exchange).map_err(CliError::bad_input)?)
     } else {
         None
     };
+    let results: Vec<Vec<IssueForecast>> = names
+        .iter()
+        .zip(&models)
+        .map(|(n, m)| match (&exchange_run, *n == "exchange") {
+            (Some(run), true) => run.forecasts.clone(),
+            _ => m.forecast(p),
+        })
+        .collect();
 
     // Monte Carlo.
     let thresholds = thresholds(p, &args.threshold)?;
