@@ -19,6 +19,7 @@
 //! ```
 
 pub mod charts;
+pub mod exchanges;
 pub mod render;
 pub mod report;
 pub mod svg;

@@ -339,7 +339,10 @@ pub fn build(s: &Scenario, opts: &ReportOptions) -> Document {
 
     crate::v2::sections(s, &mut b);
     match forecast {
-        Some(f) => b.extend(f.blocks),
+        Some(f) => {
+            b.extend(f.blocks);
+            b.extend(crate::exchanges::section(s));
+        }
         None => {
             b.push(Block::Heading {
                 level: 2,
