@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Side by side: Decide's equal gain model loop (decide-exchange-model 2022.1.28, random ties
-# off, best of REPEATS runs of model creation + all rounds, parsing excluded) against
-# `detente forecast FILE --model exchange --format json` end to end (process start, parsing,
-# model, JSON output; best of REPEATS), 10 rounds, on cop21.csv and on synthetic seeded data
-# sets up to 100 actors x 30 issues. Decide is skipped on sizes where one run would exceed
-# DECIDE_MAX_SECONDS (default 600; estimated from the previous size).
+# off, best of DECIDE_REPEATS (default 1) runs of model creation + all rounds, parsing
+# excluded) against `detente forecast FILE --model exchange --format json` end to end (process
+# start, parsing, model, JSON output; best of REPEATS, default 3), 10 rounds, on cop21.csv and on
+# synthetic seeded data sets up to 100 actors x 30 issues. Decide is skipped on sizes where one
+# run would exceed DECIDE_MAX_SECONDS (default 300; estimated from the previous size).
 # Usage: bash bench/exchange/bench.sh            (makes the venv in ${DECIDE_VENV:-/tmp/decide-venv})
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 venv="${DECIDE_VENV:-/tmp/decide-venv}"
 repeats="${REPEATS:-3}"
-max="${DECIDE_MAX_SECONDS:-600}"
+decide_repeats="${DECIDE_REPEATS:-1}"
+max="${DECIDE_MAX_SECONDS:-300}"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import decide' 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q decide-exchange-model==2022.1.28
@@ -37,7 +38,7 @@ printf '%-28s %12s %12s %10s\n' "data set" "Decide (s)" "detente (s)" "ratio"
 run() { # name file
     local name="$1" file="$2" d="" dt ratio
     if [ "${skip_decide:-0}" = 0 ]; then
-        d=$("$venv/bin/python" "$here/decide_reference.py" "$file" --iterations 10 --time "$repeats")
+        d=$("$venv/bin/python" "$here/decide_reference.py" "$file" --iterations 10 --time "$decide_repeats")
     fi
     dt=$(detente_time "$file")
     if [ -n "$d" ]; then

@@ -89,11 +89,19 @@ fn conforms(name: &str, rounds: usize, exchanges: usize) {
         for k in 0..=rounds {
             let (a, b) = (&rr[k], &or[k]);
             let m = (a["mean"].as_f64().unwrap(), b["mean"].as_f64().unwrap());
-            assert!(rel(m.0, m.1) <= 1e-6, "{name} {} round {k}: mean {m:?}", ri["id"]);
+            assert!(
+                rel(m.0, m.1) <= 1e-6,
+                "{name} {} round {k}: mean {m:?}",
+                ri["id"]
+            );
             for (actor, x) in a["positions"].as_object().unwrap() {
                 let y = b["positions"][actor].as_f64().unwrap();
                 let x = x.as_f64().unwrap();
-                assert!(rel(x, y) <= 1e-6, "{name} {} round {k} {actor}: {x} vs {y}", ri["id"]);
+                assert!(
+                    rel(x, y) <= 1e-6,
+                    "{name} {} round {k} {actor}: {x} vs {y}",
+                    ri["id"]
+                );
             }
         }
     }
@@ -133,7 +141,11 @@ fn decide_bad_inputs_are_located_errors() {
     let cases = [
         ("missing_bounds", ":6:1:", "two '#M' records"),
         ("position_outside", ":9:23:", "outside the scale"),
-        ("salience_outside", ":10:25:", "salience 30 is outside [0, 1]"),
+        (
+            "salience_outside",
+            ":10:25:",
+            "salience 30 is outside [0, 1]",
+        ),
         ("power_outside", ":11:30:", "power 1.5 is outside [0, 1]"),
         ("unknown_actor", ":12:6:", "did you mean `south`"),
         ("unknown_issue", ":12:14:", "did you mean `trade`"),
@@ -153,7 +165,10 @@ fn decide_bad_inputs_are_located_errors() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
-        assert!(err.contains(&format!("{name}.txt{at} error:")), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}.txt{at} error:")),
+            "{name}: {err}"
+        );
         assert!(err.contains(what), "{name}: {err}");
     }
 }

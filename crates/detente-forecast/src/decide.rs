@@ -68,14 +68,12 @@ impl Ctx<'_> {
                 k += 1;
                 loop {
                     match chars.get(k) {
-                        None => {
-                            return Err(self.err(
-                                line_no,
-                                col,
-                                "quoted field is not closed",
-                                "end the field with a single quote ('); write '' for a quote inside it",
-                            ))
-                        }
+                        None => return Err(self.err(
+                            line_no,
+                            col,
+                            "quoted field is not closed",
+                            "end the field with a single quote ('); write '' for a quote inside it",
+                        )),
                         Some('\'') if chars.get(k + 1) == Some(&'\'') => {
                             text.push('\'');
                             k += 2;
@@ -155,7 +153,10 @@ pub fn read(file: &str, text: &str) -> Result<Problem, ReadError> {
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     let first = lines.first().map(|l| l.1).unwrap_or("");
-    let sep = ['\t', ';', ','].into_iter().find(|c| first.contains(*c)).unwrap_or('\t');
+    let sep = ['\t', ';', ',']
+        .into_iter()
+        .find(|c| first.contains(*c))
+        .unwrap_or('\t');
     let mut recs = Vec::new();
     for &(no, l) in &lines {
         recs.push(Rec {
@@ -170,7 +171,11 @@ pub fn read(file: &str, text: &str) -> Result<Problem, ReadError> {
     let mut bounds: Vec<Vec<f64>> = Vec::new();
     let need = |r: &Rec, n: usize, form: &str| -> Result<(), ReadError> {
         if r.fields.len() < n {
-            let last = r.fields.last().map(|f| f.col + f.text.chars().count()).unwrap_or(1);
+            let last = r
+                .fields
+                .last()
+                .map(|f| f.col + f.text.chars().count())
+                .unwrap_or(1);
             return Err(cx.err(
                 r.line,
                 last,
@@ -262,7 +267,7 @@ pub fn read(file: &str, text: &str) -> Result<Problem, ReadError> {
         let line = issue_ix[&issues[d].id].1;
         let lo = b.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = b.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if b.len() < 2 || !(hi > lo) {
+        if b.len() < 2 || hi <= lo {
             return Err(cx.err(
                 line,
                 1,
@@ -289,7 +294,12 @@ pub fn read(file: &str, text: &str) -> Result<Problem, ReadError> {
                 Some(s) => format!("did you mean `{s}`? Define the actor with an '#A' record"),
                 None => "define the actor with an '#A' record".to_string(),
             };
-            cx.err(r.line, fa.col, format!("unknown actor `{}`", fa.text), &hint)
+            cx.err(
+                r.line,
+                fa.col,
+                format!("unknown actor `{}`", fa.text),
+                &hint,
+            )
         })?;
         let d = find_issue(r, &r.fields[2])?;
         if let Some(l) = seen.insert((a, d), r.line) {

@@ -789,7 +789,10 @@ fn play_round(
         step += 1;
         let r = ex[rid].clone();
         for k in side_keys(&r) {
-            let (a, b) = (start[key(k.0, k.1)] as usize, start[key(k.0, k.1) + 1] as usize);
+            let (a, b) = (
+                start[key(k.0, k.1)] as usize,
+                start[key(k.0, k.1) + 1] as usize,
+            );
             for &id in &by_key[a..b] {
                 let id = id as usize;
                 if alive[id] && stamp[id] != step as usize {
@@ -940,7 +943,9 @@ fn side_keys(e: &Ex) -> [(u32, u32); 4] {
 fn forecasts(data: &Data, snaps: &[Vec<f64>]) -> Vec<IssueForecast> {
     (0..data.m)
         .map(|d| {
-            let actors: Vec<usize> = (0..data.n).filter(|&a| data.present[d * data.n + a]).collect();
+            let actors: Vec<usize> = (0..data.n)
+                .filter(|&a| data.present[d * data.n + a])
+                .collect();
             let w: Vec<f64> = actors
                 .iter()
                 .map(|&a| data.s[d * data.n + a] * data.c[d * data.n + a])

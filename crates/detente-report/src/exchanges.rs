@@ -43,8 +43,17 @@ pub fn section(s: &Scenario) -> Vec<Block> {
     if run.exchanges.is_empty() {
         return b;
     }
-    let mut t = Table::new(&["Round", "Gives way", "On", "Position", "In return", "On", "Position", "Gain each"])
-        .numeric(&[0, 3, 6, 7]);
+    let mut t = Table::new(&[
+        "Round",
+        "Gives way",
+        "On",
+        "Position",
+        "In return",
+        "On",
+        "Position",
+        "Gain each",
+    ])
+    .numeric(&[0, 3, 6, 7]);
     let name = |a: usize| p.actors[a].name.clone();
     let issue = |d: usize| p.issues[d].title.clone();
     for e in run.exchanges.iter().take(MAX_ROWS) {
