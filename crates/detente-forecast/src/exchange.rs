@@ -989,3 +989,111 @@ fn forecasts(data: &Data, snaps: &[Vec<f64>]) -> Vec<IssueForecast> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{ActorInfo, IssueInfo, StancePoint};
+
+    /// North cares about the border, South about trade: one trade, worked out by hand.
+    fn two_by_two() -> Problem {
+        let actor = |id: &str, c: f64| ActorInfo {
+            id: id.into(),
+            name: id.into(),
+            capability: c,
+        };
+        let mut p = Problem::new("t", vec![actor("north", 1.0), actor("south", 0.5)]);
+        for (id, n, s) in [
+            ("border", (20.0, 0.9), (80.0, 0.2)),
+            ("trade", (70.0, 0.3), (10.0, 0.8)),
+        ] {
+            let st = |(position, salience): (f64, f64)| Some(StancePoint { position, salience });
+            let info = IssueInfo {
+                id: id.into(),
+                title: id.into(),
+                lo: 0.0,
+                hi: 100.0,
+                status_quo: None,
+                outcome: None,
+            };
+            p.push_issue(info, vec![st(n), st(s)]);
+        }
+        p
+    }
+
+    #[test]
+    fn one_round_by_hand() {
+        let opts = ExchangeOptions {
+            rounds: 1,
+            ..Default::default()
+        };
+        let r = run(&two_by_two(), &opts).unwrap();
+        assert_eq!(r.exchanges.len(), 1);
+        let e = &r.exchanges[0];
+        // North (s_border / s_trade = 3 > 0.25) demands the border and supplies trade. South
+        // moves fully to North on the border: the mean shifts dp = 60 · 0.2 · 0.5 / 1 = 6; equal
+        // gain gives dq = (0.2 + 0.9) / (0.8 + 0.3) · 6 = 6, i.e. North moves 6 · 0.7 / 0.3 = 14
+        // on trade; both gain |6 · 0.3 − 6 · 0.9| = 3.6.
+        assert_eq!((e.i.actor, e.i.supply, e.j.actor, e.j.supply), (0, 1, 1, 0));
+        assert!((e.i.from - 70.0).abs() < 1e-12 && (e.i.to - 56.0).abs() < 1e-12);
+        assert!((e.j.from - 80.0).abs() < 1e-12 && (e.j.to - 20.0).abs() < 1e-12);
+        assert!((e.gain - 3.6).abs() < 1e-12);
+        // New preferred positions: x' = (0.1 + 0.4 (1 − s)) y + (0.9 − 0.4 (1 − s)) x.
+        let border = &r.forecasts[0].rounds[1];
+        let trade = &r.forecasts[1].rounds[1];
+        assert!((trade.positions[0] - (0.38 * 56.0 + 0.62 * 70.0)).abs() < 1e-12);
+        assert!((border.positions[1] - (0.42 * 20.0 + 0.58 * 80.0)).abs() < 1e-12);
+        let mean = 0.9 * 20.0 + 0.1 * (0.42 * 20.0 + 0.58 * 80.0);
+        assert!((r.forecasts[0].forecast.unwrap() - mean).abs() < 1e-12);
+    }
+
+    #[test]
+    fn stop_rules_and_limits() {
+        let p = two_by_two();
+        let tol = ExchangeOptions {
+            rounds: 200,
+            stop: ExchangeStop::Tolerance(0.01),
+            ..Default::default()
+        };
+        let r = run(&p, &tol).unwrap();
+        assert!(r.rounds_run < 200 && r.rounds_run > 5, "{}", r.rounds_run);
+        let tiny = ExchangeOptions {
+            max_candidates: 0,
+            ..Default::default()
+        };
+        let err = run(&p, &tiny).unwrap_err();
+        assert!(err.contains("max-candidates"), "{err}");
+        let mut o = ExchangeOptions::default();
+        o.set("stop", "tolerance:0.5").unwrap();
+        assert_eq!(o.stop, ExchangeStop::Tolerance(0.5));
+        assert!(o.set("stop", "sometimes").is_err());
+        assert!(o.set("rounds", "0").is_err());
+    }
+
+    #[test]
+    fn random_ties_follow_the_seed() {
+        // Two identical southern actors: their trades with North tie exactly.
+        let mut p = two_by_two();
+        p.actors.push(ActorInfo {
+            id: "south2".into(),
+            name: "south2".into(),
+            capability: 0.5,
+        });
+        for d in 0..2 {
+            let s = p.stances[d][1];
+            p.stances[d].push(s);
+        }
+        let opts = |seed| ExchangeOptions {
+            random_ties: true,
+            seed,
+            ..Default::default()
+        };
+        let firsts: Vec<usize> = (0..16)
+            .map(|seed| run(&p, &opts(seed)).unwrap().exchanges[0].j.actor)
+            .collect();
+        assert!(firsts.contains(&1) && firsts.contains(&2), "{firsts:?}");
+        assert_eq!(run(&p, &opts(3)).unwrap(), run(&p, &opts(3)).unwrap());
+        let ordered = run(&p, &ExchangeOptions::default()).unwrap();
+        assert_eq!(ordered.exchanges[0].j.actor, 1);
+    }
+}
