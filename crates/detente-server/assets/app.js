@@ -381,7 +381,18 @@
     $("#fc").innerHTML = `
       <div class="card"><table class="data" id="fc-table"><tr><th>Issue</th><th>Status quo</th>${models.map((m) => `<th>${esc(m)}</th>`).join("")}<th>Monte Carlo 5–95%</th>${cmp ? `<th>Change (${esc(res.primary)})</th>` : ""}<th>In words (${esc(res.primary)})</th></tr>${rows.join("")}</table>
       <p class="small muted">${esc(res.note || "")}</p></div>
-      <h2>Round by round (${esc(res.primary)}), with the Monte Carlo band</h2><div class="charts">${charts.join("")}</div>`;
+      <h2>Round by round (${esc(res.primary)}), with the Monte Carlo band</h2><div class="charts">${charts.join("")}</div>${tradesHtml(sc, res)}`;
+  }
+
+  // Trades across issues found by the equal gain exchange model (docs/forecast.md).
+  function tradesHtml(sc, res) {
+    const ex = res.exchanges || [];
+    if (!ex.length) return "";
+    const who = (id) => { const a = sc.actors.find((q) => q.id === id); return a ? a.name : id; };
+    const what = (id) => { const i = sc.issues.find((q) => q.id === id); return i ? i.title : id; };
+    const rows = ex.map((e) => `<tr><td>${e.round}</td><td>${esc(who(e.i.actor))}</td><td>${esc(what(e.i.issue))}</td><td>${fmt(e.i.from)} → ${fmt(e.i.to)}</td><td>${esc(who(e.j.actor))}</td><td>${esc(what(e.j.issue))}</td><td>${fmt(e.j.from)} → ${fmt(e.j.to)}</td><td>${fmt(e.gain, 3)}</td></tr>`);
+    return `<h2>Trades between issues (exchange model)</h2><div class="card"><table class="data" id="fc-trades"><tr><th>Round</th><th>Gives way</th><th>On</th><th>Position</th><th>In return</th><th>On</th><th>Position</th><th>Gain each</th></tr>${rows.join("")}</table>
+      <p class="small muted">Each row: the first actor moves its vote toward the second on its issue, the second toward the first on the other, so that both gain the same (Stokman &amp; Van Oosten's equal gain model, as in Decide).</p></div>`;
   }
 
   // ---------- deal space ----------

@@ -348,7 +348,24 @@ pub fn forecast(
             skipped.join(", ")
         ));
     }
+    // Trades across issues: the equal gain exchange model (default options), in plain values.
+    let trades: Vec<Value> = detente_forecast::exchange::run(problem, &Default::default())
+        .map(|r| {
+            r.exchanges
+                .iter()
+                .take(200)
+                .map(|e| {
+                    let side = |x: &detente_forecast::exchange::ExchangeSide| {
+                        json!({"actor": problem.actors[x.actor].id, "issue": problem.issues[x.supply].id,
+                               "from": x.from, "to": x.to})
+                    };
+                    json!({"round": e.round, "order": e.order, "gain": e.gain, "i": side(&e.i), "j": side(&e.j)})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(json!({
+        "exchanges": trades,
         "primary": o.primary,
         "models": models.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         "preset": o.preset,

@@ -423,6 +423,14 @@ async fn runs_forecast_deals_simulate_tournament() {
                         "{m}: {got:?} vs {want:?}"
                     );
                 }
+                // The trades table is the exchange model's run on the same scenario.
+                let trades =
+                    detente_forecast::exchange::run(&conv.problem, &Default::default()).unwrap();
+                let listed = r["exchanges"].as_array().unwrap();
+                assert_eq!(listed.len(), trades.exchanges.len().min(200));
+                if let (Some(a), Some(b)) = (listed.first(), trades.exchanges.first()) {
+                    assert_eq!(a["gain"].as_f64(), Some(b.gain));
+                }
                 let d = &mc.distributions[0][0];
                 assert_eq!(valley["band"]["p05"].as_f64(), d.p5);
                 assert_eq!(valley["band"]["p95"].as_f64(), d.p95);
