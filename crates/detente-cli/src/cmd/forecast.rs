@@ -8,11 +8,11 @@
 
 use crate::common::{load_scenario, print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_forecast::eum::{self, EumOptions};
+use detente_forecast::exchange;
 use detente_forecast::io::{from_scenario, read_table, StanceRanges};
 use detente_forecast::montecarlo::{self, Distribution, NoiseSpec};
 use detente_forecast::sensitivity::{self, TornadoBar};
 use detente_forecast::{build_model, IssueForecast, ModelConfig, Problem, MODEL_NAMES};
-use detente_forecast::exchange;
 use detente_scenario::{Position, Scenario};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
