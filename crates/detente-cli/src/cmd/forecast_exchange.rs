@@ -42,7 +42,19 @@ pub fn issue_exchanges_json(p: &Problem, run: &ExchangeRun, d: usize) -> Value {
 /// One exchange in words: "Ukraine moves toward Russia on army limits (20 → 35), Russia toward
 /// Ukraine on guarantees (80 → 60); gain 0.12 each".
 pub fn describe(p: &Problem, e: &Exchange) -> String {
-    let name = |a: usize| p.actors[a].name.as_str();
+    // Names when they tell the actors apart (KTAB files may repeat one description), else ids.
+    let unique = {
+        let mut names: Vec<&str> = p.actors.iter().map(|a| a.name.as_str()).collect();
+        names.sort_unstable();
+        names.windows(2).all(|w| w[0] != w[1])
+    };
+    let name = |a: usize| {
+        if unique {
+            p.actors[a].name.as_str()
+        } else {
+            p.actors[a].id.as_str()
+        }
+    };
     let issue = |d: usize| p.issues[d].title.as_str();
     format!(
         "{} moves toward {} on {} ({:.1} → {:.1}), {} toward {} on {} ({:.1} → {:.1}); gain {:.3} each",
