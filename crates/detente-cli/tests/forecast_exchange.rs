@@ -220,3 +220,46 @@ fn exchange_is_opt_in_and_options_are_checked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tolerance:TOL"));
 }
+
+#[test]
+fn stated_trades_are_compared_with_the_model() {
+    let valid = root().join("tests/data/valid");
+    // As written, the v2 example's trade is for an options issue: not comparable.
+    let doc = run_json(&valid.join("v2.toml"), &[]);
+    let t = &doc["stated_trades"][0];
+    assert_eq!(t["linkage"], "lower-valley-for-ceasefire");
+    assert!(t["not_comparable"]
+        .as_str()
+        .unwrap()
+        .contains("0–100 scale"));
+    // The same trade on two scale issues that the model does trade (north gives on army
+    // limits, south on the valley) is found; the reverse terms are not made.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["article-march.txt", "article-june.txt"] {
+        std::fs::copy(valid.join(f), dir.path().join(f)).unwrap();
+    }
+    let text = std::fs::read_to_string(valid.join("v2.toml")).unwrap();
+    let gives = r#"gives = { issue = "valley", toward = 40 }"#;
+    let wants = r#"for = { issue = "ceasefire", option = "front" }"#;
+    assert!(text.contains(gives) && text.contains(wants));
+    for (g, w, made) in [
+        ("army_limits", "valley", true),
+        ("valley", "army_limits", false),
+    ] {
+        let t = text
+            .replace(
+                gives,
+                &format!(r#"gives = {{ issue = "{g}", toward = 30 }}"#),
+            )
+            .replace(wants, &format!(r#"for = {{ issue = "{w}", toward = 20 }}"#));
+        let path = dir.path().join("trade.toml");
+        std::fs::write(&path, t).unwrap();
+        let doc = run_json(&path, &[]);
+        let found = &doc["stated_trades"][0]["found"];
+        assert_eq!(!found.is_null(), made, "{g} for {w}: {found}");
+        if made {
+            assert_eq!(found["i"]["actor"], "north");
+            assert_eq!(found["i"]["supply"], "army_limits");
+        }
+    }
+}

@@ -159,6 +159,28 @@ pub struct ExchangeRun {
     pub candidates: Vec<usize>,
 }
 
+impl ExchangeRun {
+    /// The first realised exchange in which `by` moves on `gives` and gets a move on `wants`
+    /// in return (from `from` when given, else from anyone): how a trade stated in the
+    /// scenario (a `trade` linkage) is looked up in the model's run.
+    pub fn find_trade(
+        &self,
+        by: usize,
+        from: Option<usize>,
+        gives: usize,
+        wants: usize,
+    ) -> Option<&Exchange> {
+        self.exchanges.iter().find(|e| {
+            [(&e.i, &e.j), (&e.j, &e.i)].iter().any(|(a, b)| {
+                a.actor == by
+                    && a.supply == gives
+                    && b.supply == wants
+                    && from.is_none_or(|f| b.actor == f)
+            })
+        })
+    }
+}
+
 /// The equal gain exchange model.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExchangeModel {

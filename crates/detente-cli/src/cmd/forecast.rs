@@ -483,6 +483,13 @@ pub fn run(args: Args) -> CmdResult {
                     json!({"runs": mc.runs, "seed": args.seed, "noise": args.noise}),
                 );
             }
+            if let Some(run) = &exchange_run {
+                let stated = super::forecast_exchange::stated_trades(&input, run);
+                top.insert(
+                    "stated_trades".into(),
+                    super::forecast_exchange::stated_trades_json(p, &stated),
+                );
+            }
             top.insert("issues".into(), Value::Array(issues));
             print_json(&Value::Object(top))
         }
@@ -625,6 +632,8 @@ pub fn run(args: Args) -> CmdResult {
             }
             if let Some(run) = &exchange_run {
                 super::forecast_exchange::print_exchanges(&mut o, p, run);
+                let stated = super::forecast_exchange::stated_trades(&input, run);
+                super::forecast_exchange::print_stated_trades(&mut o, p, &stated);
             }
             if let Some(mc) = &mc {
                 let _ = writeln!(o, "Monte Carlo: {} runs, seed {}", mc.runs, args.seed);

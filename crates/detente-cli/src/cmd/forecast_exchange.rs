@@ -94,3 +94,97 @@ pub fn print_exchanges(o: &mut String, p: &Problem, run: &ExchangeRun) {
         );
     }
 }
+
+/// A trade the scenario states (a `trade` linkage) and whether the model makes it.
+pub struct StatedTrade {
+    pub id: String,
+    pub words: String,
+    /// The model's exchange, when it makes the trade.
+    pub found: Option<Exchange>,
+    /// Why it cannot be compared (an issue the model does not forecast), when so.
+    pub not_comparable: Option<String>,
+}
+
+/// Every `trade` linkage of the scenario, looked up in the model's run.
+pub fn stated_trades(input: &super::forecast::Input, run: &ExchangeRun) -> Vec<StatedTrade> {
+    use detente_scenario::LinkageKind;
+    let Some(s) = &input.scenario else {
+        return Vec::new();
+    };
+    let p = &input.problem;
+    let actor = |a: usize| p.actors.iter().position(|x| x.id == s.actors[a].id);
+    let issue = |i: usize| input.scenario_issue.iter().position(|&k| k == i);
+    s.linkages
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LinkageKind::Trade {
+                offered_by,
+                to,
+                gives,
+                for_,
+            } => {
+                let (g, w) = (issue(gives.issue), issue(for_.issue));
+                let mut t = StatedTrade {
+                    id: l.id.clone(),
+                    words: l.describe(s),
+                    found: None,
+                    not_comparable: None,
+                };
+                match (actor(*offered_by), g, w) {
+                    (Some(by), Some(g), Some(w)) => {
+                        let from = to.and_then(actor);
+                        t.found = run.find_trade(by, from, g, w).cloned();
+                    }
+                    _ => {
+                        t.not_comparable = Some(
+                            "one of its issues is not on a 0–100 scale (the exchange model trades scale issues only)"
+                                .into(),
+                        )
+                    }
+                }
+                Some(t)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The stated trades as JSON.
+pub fn stated_trades_json(p: &Problem, trades: &[StatedTrade]) -> Value {
+    Value::Array(
+        trades
+            .iter()
+            .map(|t| {
+                json!({
+                    "linkage": t.id, "words": t.words,
+                    "found": t.found.as_ref().map(|e| exchange_json(p, e)),
+                    "not_comparable": t.not_comparable,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The stated trades in words (table format).
+pub fn print_stated_trades(o: &mut String, p: &Problem, trades: &[StatedTrade]) {
+    if trades.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nTrades the scenario states (linkages), and whether the model makes them:"
+    );
+    for t in trades {
+        let verdict = match (&t.found, &t.not_comparable) {
+            (Some(e), _) => format!(
+                "made in round {}, #{}: {}",
+                e.round,
+                e.order,
+                describe(p, e)
+            ),
+            (None, Some(why)) => format!("not comparable: {why}"),
+            (None, None) => "not made by the model".to_string(),
+        };
+        let _ = writeln!(o, "  {} ({}): {verdict}", t.words, t.id);
+    }
+}
