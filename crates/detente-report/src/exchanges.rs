@@ -43,6 +43,7 @@ pub fn section(s: &Scenario) -> Vec<Block> {
     if run.exchanges.is_empty() {
         return b;
     }
+    b.push(gain_chart(p, &run));
     let mut t = Table::new(&[
         "Round",
         "Gives way",
@@ -78,6 +79,55 @@ pub fn section(s: &Scenario) -> Vec<Block> {
     b
 }
 
+/// A chart of who gained from trading, per round: one line per actor (the eight with the
+/// largest total gain), the sum of the gains of the trades it made in that round.
+fn gain_chart(p: &detente_forecast::Problem, run: &exchange::ExchangeRun) -> Block {
+    use crate::charts::{self, Axis, Series, TrajectoryChart};
+    let rounds = run.rounds_run;
+    let mut per_actor = vec![vec![0.0; rounds + 1]; p.actors.len()];
+    for e in &run.exchanges {
+        for a in [e.i.actor, e.j.actor] {
+            per_actor[a][e.round] += e.gain;
+        }
+    }
+    let total = |a: usize| per_actor[a].iter().sum::<f64>();
+    let mut actors: Vec<usize> = (0..p.actors.len()).filter(|&a| total(a) > 0.0).collect();
+    actors.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
+    actors.truncate(8);
+    let max = actors
+        .iter()
+        .flat_map(|&a| per_actor[a].iter().copied())
+        .fold(0.0, f64::max);
+    let chart = TrajectoryChart {
+        title: "Gain from trades, round by round".into(),
+        subtitle: "Each line: the sum of the equal gains of the trades one actor made in the round (the eight actors who gained most)".into(),
+        x_label: "Round".into(),
+        y_label: "Gain (points × salience)".into(),
+        y_axis: Axis {
+            min: 0.0,
+            max: if max > 0.0 { max * 1.05 } else { 1.0 },
+            ticks: Vec::new(),
+        },
+        guides: Vec::new(),
+        series: actors
+            .iter()
+            .map(|&a| Series {
+                name: p.actors[a].name.clone(),
+                values: per_actor[a].clone(),
+                emphasis: false,
+            })
+            .collect(),
+    };
+    Block::Chart {
+        name: "exchange-gains".into(),
+        alt: format!(
+            "Gain from trades per round for {} actors under the exchange model.",
+            actors.len()
+        ),
+        svg: charts::trajectories(&chart),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +143,9 @@ mod tests {
             _ => None,
         });
         let t = table.expect("the flagship has trades");
+        assert!(blocks
+            .iter()
+            .any(|b| matches!(b, Block::Chart { name, svg, .. } if name == "exchange-gains" && svg.contains("<svg"))));
         assert!(!t.rows.is_empty() && t.rows.len() <= MAX_ROWS);
         assert_eq!(t.rows[0][0], "1");
         // Every row names two different actors and two different issues.
