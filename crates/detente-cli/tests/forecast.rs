@@ -158,11 +158,12 @@ fn table_names_the_issue_and_the_nearest_anchor() {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario(&dir);
     detente()
-        .args(["forecast"])
+        .args(["forecast", "--models"])
         .arg(&s)
         .assert()
         .success()
         .stdout(predicate::str::contains("Where the border runs"))
+        .stdout(predicate::str::contains("Headline"))
         .stdout(predicate::str::contains("Expected utility (EUM)"))
         .stdout(predicate::str::contains("line of contact"));
     let v = json_of(&["forecast", "--format", "json", "--model", "mean"], &s);

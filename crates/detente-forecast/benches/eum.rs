@@ -25,6 +25,7 @@ fn first(d: &IssueData, n: usize) -> IssueData {
         capability: d.capability[..n].to_vec(),
         position: d.position[..n].to_vec(),
         salience: d.salience[..n].to_vec(),
+        ..Default::default()
     }
 }
 

@@ -572,8 +572,10 @@ impl Eum {
             let mut moved = false;
             for i in 0..n {
                 if let Some(off) = offers[i] {
-                    moved |= x[i] != off.to;
-                    x[i] = off.to;
+                    // Never past the actor's own red line (no-op without one).
+                    let to = d.clamp(i, off.to);
+                    moved |= x[i] != to;
+                    x[i] = to;
                 }
             }
             let (m, mean) = stats(&x, &mut work);

@@ -49,6 +49,11 @@ pub struct Problem {
     /// adjustment), read by the spatial model (`smp`); `None` for every other input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ktab: Option<Box<crate::ktab_params::KtabSettings>>,
+    /// `red_lines[issue][actor]`: the range of the issue's scale the actor accepts (its red
+    /// line), when it has one. The dynamic models never move an actor outside it; empty rows
+    /// (the default) constrain nothing. See [`Problem::set_red_line`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<Vec<Option<(f64, f64)>>>,
 }
 
 /// The stances of the actors taking part in one issue, as parallel arrays (the form the
@@ -62,9 +67,19 @@ pub struct IssueData {
     pub position: Vec<f64>,
     /// Salience in [0, 1].
     pub salience: Vec<f64>,
+    /// Each participant's acceptable range (its red line), when it has one: the dynamic
+    /// models (EUM, SMP) never move a participant outside it. Empty = no constraint.
+    pub bounds: Vec<Option<(f64, f64)>>,
 }
 
 impl IssueData {
+    /// `x` moved back inside participant `i`'s acceptable range (unchanged without one).
+    pub fn clamp(&self, i: usize, x: f64) -> f64 {
+        match self.bounds.get(i).copied().flatten() {
+            Some((lo, hi)) => x.clamp(lo, hi),
+            None => x,
+        }
+    }
     pub fn len(&self) -> usize {
         self.position.len()
     }
@@ -86,6 +101,7 @@ impl IssueData {
             capability: rows.iter().map(|r| r.0).collect(),
             position: rows.iter().map(|r| r.1).collect(),
             salience: rows.iter().map(|r| r.2).collect(),
+            bounds: Vec::new(),
         }
     }
 }
@@ -99,6 +115,33 @@ impl Problem {
             issues: Vec::new(),
             stances: Vec::new(),
             ktab: None,
+            red_lines: Vec::new(),
+        }
+    }
+
+    /// Set actor `a`'s acceptable range on issue `d` (its red line; `lo <= hi`).
+    pub fn set_red_line(&mut self, d: usize, a: usize, lo: f64, hi: f64) {
+        if self.red_lines.len() < self.issues.len() {
+            self.red_lines
+                .resize(self.issues.len(), vec![None; self.actors.len()]);
+        }
+        self.red_lines[d][a] = Some((lo.min(hi), hi.max(lo)));
+    }
+
+    /// Actor `a`'s acceptable range on issue `d`, when it has a red line.
+    pub fn red_line(&self, d: usize, a: usize) -> Option<(f64, f64)> {
+        self.red_lines
+            .get(d)
+            .and_then(|r| r.get(a))
+            .copied()
+            .flatten()
+    }
+
+    /// The same problem without any red line (the classic, unconstrained models).
+    pub fn without_red_lines(&self) -> Problem {
+        Problem {
+            red_lines: Vec::new(),
+            ..self.clone()
         }
     }
 
@@ -171,7 +214,11 @@ impl Problem {
                 out.capability.push(self.actors[a].capability / scale);
                 out.position.push(st.position);
                 out.salience.push(st.salience);
+                out.bounds.push(self.red_line(d, a));
             }
+        }
+        if out.bounds.iter().all(Option::is_none) {
+            out.bounds.clear();
         }
         out
     }

@@ -128,6 +128,18 @@ impl Smp {
                 }
             }
         }
+        // Each actor's acceptable range per dimension (its red line), rescaled like `ideal`.
+        let bounds: Vec<Option<(f64, f64)>> = (0..n * nd)
+            .map(|k| {
+                let (a, d) = (actors[k / nd], k % nd);
+                p.red_line(d, a).map(|(lo, hi)| {
+                    (
+                        (lo - scale[d].0) / scale[d].1,
+                        (hi - scale[d].0) / scale[d].1,
+                    )
+                })
+            })
+            .collect();
         let cs = p.capability_scale();
         let cap: Vec<f64> = actors
             .iter()
@@ -247,8 +259,13 @@ impl Smp {
                 }
                 if found {
                     for d in 0..nd {
-                        moved = moved.max((best[d] - y[j * nd + d]).abs());
-                        next[j * nd + d] = best[d];
+                        // Never past the actor's own red line (rescaled; no-op without one).
+                        let to = match bounds[j * nd + d] {
+                            Some((lo, hi)) => best[d].clamp(lo, hi),
+                            None => best[d],
+                        };
+                        moved = moved.max((to - y[j * nd + d]).abs());
+                        next[j * nd + d] = to;
                     }
                 }
             }

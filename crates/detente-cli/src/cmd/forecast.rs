@@ -9,11 +9,12 @@
 use crate::common::{load_scenario, print_json, table, write_stdout, CliError, CmdResult, Format};
 use detente_forecast::eum::{self, EumOptions};
 use detente_forecast::exchange;
-use detente_forecast::io::{from_scenario, read_table, StanceRanges};
-use detente_forecast::montecarlo::{self, Distribution, NoiseSpec};
+use detente_forecast::headline;
+use detente_forecast::io::{read_table, StanceRanges};
+use detente_forecast::montecarlo::{self, Distribution, McResult, NoiseSpec};
 use detente_forecast::sensitivity::{self, TornadoBar};
 use detente_forecast::{build_model, IssueForecast, ModelConfig, Problem, MODEL_NAMES};
-use detente_scenario::{Position, Scenario};
+use detente_scenario::Scenario;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -74,6 +75,13 @@ pub struct Args {
     /// Step of the sensitivity analysis: positions and saliences ± STEP points (0–100), capability ± STEP %
     #[arg(long, default_value_t = 10.0)]
     pub step: f64,
+    /// Classic models: let actors move past their own red lines (default: the dynamic models
+    /// never move an actor past its red line)
+    #[arg(long)]
+    pub unconstrained: bool,
+    /// Scenario input: after the headline, print the full per-model table (default: compact)
+    #[arg(long)]
+    pub models: bool,
 }
 
 /// Largest number of forecasts (runs × models × issues) a Monte Carlo run keeps in memory.
@@ -94,14 +102,21 @@ impl Input {
     pub fn describe(&self, d: usize, x: f64) -> String {
         let r = (x * 10.0).round() / 10.0;
         match &self.scenario {
-            Some(s) => s.issues[self.scenario_issue[d]].describe(Position::Scale(r)),
+            Some(s) => headline::describe(s, self.scenario_issue[d], r),
             None => format!("{r}"),
         }
     }
 }
 
-/// Load any supported input; bad input is reported with its location (exit 2).
+/// Load any supported input; bad input is reported with its location (exit 2). Scenario
+/// red lines constrain the dynamic models.
 pub fn load_input(path: &Path) -> Result<Input, CliError> {
+    load_input_with(path, true)
+}
+
+/// [`load_input`]; `constrained = false` drops the red lines (the classic models). Scenario
+/// scale issues and ordered options issues (on the line of their order) are forecast.
+pub fn load_input_with(path: &Path, constrained: bool) -> Result<Input, CliError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -109,7 +124,7 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
         .to_ascii_lowercase();
     let input = if ext == "toml" || ext == "json" {
         let scenario = load_scenario(path)?;
-        let conv = from_scenario(&scenario);
+        let conv = headline::prepare(&scenario, constrained);
         Input {
             problem: conv.problem,
             ranges: conv.ranges,
@@ -139,7 +154,12 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
             scenario_issue: (0..n).collect(),
         }
     };
-    if input.problem.issues.is_empty() {
+    if input.problem.issues.is_empty()
+        && input
+            .scenario
+            .as_ref()
+            .map_or(true, |s| s.issues.is_empty())
+    {
         return Err(CliError::bad_input(format!(
             "{}: no scale issue to forecast (the models need issues of type \"scale\")",
             path.display()
@@ -332,7 +352,7 @@ pub fn thresholds(p: &Problem, specs: &[String]) -> Result<Vec<Option<f64>>, Cli
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let input = load_input(&args.input)?;
+    let input = load_input_with(&args.input, !args.unconstrained)?;
     let names = model_names(&args.model)?;
     let mut cfg = model_config(args.preset.as_deref(), &args.eum_option, args.rounds)?;
     smp_options(&mut cfg, &args.smp_option)?;
@@ -359,12 +379,25 @@ pub fn run(args: Args) -> CmdResult {
     } else {
         None
     };
+    // Scenario input: every issue's headline (ensemble, band, stability), which also runs the
+    // models and the Monte Carlo draws reused below.
+    let analysis = match &input.scenario {
+        Some(sc) => Some(super::headline::analyse_for_cli(
+            sc,
+            &args,
+            &names,
+            cfg,
+            MAX_SAMPLES,
+        )?),
+        None => None,
+    };
     let results: Vec<Vec<IssueForecast>> = names
         .iter()
-        .zip(&models)
-        .map(|(n, m)| match (&exchange_run, *n == "exchange") {
-            (Some(run), true) => run.forecasts.clone(),
-            _ => m.forecast(p),
+        .enumerate()
+        .map(|(k, n)| match (&exchange_run, *n == "exchange", &analysis) {
+            (Some(run), true, _) => run.forecasts.clone(),
+            (_, _, Some(a)) => a.results[k].clone(),
+            _ => models[k].forecast(p),
         })
         .collect();
 
@@ -390,6 +423,10 @@ pub fn run(args: Args) -> CmdResult {
                     "--monte-carlo needs uncertainty: give --noise (e.g. position=normal:5) or stance ranges in the scenario",
                 ));
             }
+            if let Some(mut mc) = analysis.as_ref().and_then(|a| a.mc.clone()) {
+                mc.distributions = super::headline::resummarise(&mc, &thresholds);
+                return finish(&args, &input, &names, cfg, &results, Some(mc), analysis.as_ref(), exchange_run.as_ref());
+            }
             let bar = progress_bar(n as u64);
             let mc = montecarlo::run(p, &input.ranges, &spec, &models, n, args.seed, &thresholds, &|k| {
                 if let Some(b) = &bar {
@@ -408,7 +445,25 @@ pub fn run(args: Args) -> CmdResult {
             None
         }
     };
+    finish(&args, &input, &names, cfg, &results, mc, analysis.as_ref(), exchange_run.as_ref())
+}
 
+/// Tornado, plot and output of a forecast whose models (and Monte Carlo) have run.
+fn finish(
+    args: &Args,
+    input: &Input,
+    names: &[&'static str],
+    cfg: ModelConfig,
+    results: &[Vec<IssueForecast>],
+    mc: Option<McResult>,
+    analysis: Option<&headline::Analysis>,
+    exchange_run: Option<&exchange::ExchangeRun>,
+) -> CmdResult {
+    let p = &input.problem;
+    let models: Vec<_> = names
+        .iter()
+        .map(|n| build_model(n, &cfg).expect("known model"))
+        .collect();
     // Tornado (first selected model).
     let tornado = if args.tornado {
         Some(sensitivity::tornado(p, models[0].as_ref(), args.step))
@@ -443,7 +498,7 @@ pub fn run(args: Args) -> CmdResult {
                         if !f.notes.is_empty() {
                             o.insert("notes".into(), json!(f.notes));
                         }
-                        if let (true, Some(run)) = (*name == "exchange", &exchange_run) {
+                        if let (true, Some(run)) = (*name == "exchange", exchange_run) {
                             o.insert(
                                 "exchanges".into(),
                                 super::forecast_exchange::issue_exchanges_json(p, run, d),
@@ -469,21 +524,48 @@ pub fn run(args: Args) -> CmdResult {
                     if let Some(t) = &tornado {
                         o.insert("tornado".into(), tornado_json(p, &t[d]));
                     }
+                    if let Some(h) =
+                        analysis.and_then(|a| a.issues.iter().find(|h| h.problem_issue == Some(d)))
+                    {
+                        super::headline::issue_fields(h, &mut o);
+                    }
                     Value::Object(o)
                 })
                 .collect();
+            // Scenario: every issue, in the scenario's order (unordered options issues too).
+            let issues: Vec<Value> = match analysis {
+                Some(a) => {
+                    let mut by_d = issues.into_iter().map(Some).collect::<Vec<_>>();
+                    a.issues
+                        .iter()
+                        .map(|h| match h.problem_issue {
+                            Some(d) => by_d[d].take().unwrap_or(Value::Null),
+                            None => super::headline::options_issue_json(h),
+                        })
+                        .collect()
+                }
+                None => issues,
+            };
             let mut top = Map::new();
             top.insert("title".into(), json!(p.title));
             top.insert("input".into(), json!(args.input.display().to_string()));
             top.insert("models".into(), json!(names));
             top.insert("options".into(), json!(cfg));
+            if let Some(a) = analysis {
+                top.insert(
+                    "headline".into(),
+                    json!({"ensemble": "median of the models", "models": a.models, "draws": a.draws,
+                           "seed": a.seed, "band": "10th-90th percentile of the ensemble over the draws",
+                           "red_lines": if a.constrained { "respected" } else { "unconstrained" }}),
+                );
+            }
             if let Some(mc) = &mc {
                 top.insert(
                     "monte_carlo".into(),
                     json!({"runs": mc.runs, "seed": args.seed, "noise": args.noise}),
                 );
             }
-            if let Some(run) = &exchange_run {
+            if let Some(run) = exchange_run {
                 let stated = super::forecast_exchange::stated_trades(&input, run);
                 top.insert(
                     "stated_trades".into(),
@@ -531,15 +613,21 @@ pub fn run(args: Args) -> CmdResult {
         }
         Format::Table => {
             let mut o = String::new();
-            let _ = writeln!(
-                o,
-                "{}",
-                if p.title.is_empty() {
-                    "Forecast"
-                } else {
-                    &p.title
+            let title = if p.title.is_empty() {
+                "Forecast"
+            } else {
+                &p.title
+            };
+            if let Some(a) = analysis {
+                o.push_str(&super::headline::headline_table(a, title));
+                if !args.models {
+                    o.push_str(&compact_models(input, names, results));
+                    return write_stdout(&o);
                 }
-            );
+                o.push_str("\nEvery model (--models):\n");
+            } else {
+                let _ = writeln!(o, "{title}");
+            }
             let mut t = table();
             let mut header = vec!["Issue", "Model", "Forecast", "Nearest anchor / meaning"];
             if mc.is_some() {
@@ -630,7 +718,7 @@ pub fn run(args: Args) -> CmdResult {
                     }
                 }
             }
-            if let Some(run) = &exchange_run {
+            if let Some(run) = exchange_run {
                 super::forecast_exchange::print_exchanges(&mut o, p, run);
                 let stated = super::forecast_exchange::stated_trades(&input, run);
                 super::forecast_exchange::print_stated_trades(&mut o, p, &stated);
@@ -653,6 +741,26 @@ pub fn run(args: Args) -> CmdResult {
             write_stdout(&o)
         }
     }
+}
+
+/// One row per issue with each model's forecast (the compact view under the headline).
+fn compact_models(input: &Input, names: &[&str], results: &[Vec<IssueForecast>]) -> String {
+    let p = &input.problem;
+    let mut t = table();
+    t.set_width(100);
+    let mut h = vec!["Issue".to_string()];
+    h.extend(names.iter().map(|n| n.to_string()));
+    t.set_header(h);
+    for d in 0..p.issues.len() {
+        let mut row = vec![p.issues[d].id.clone()];
+        row.extend(results.iter().map(|r| {
+            r[d].forecast
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_else(|| "—".into())
+        }));
+        t.add_row(row);
+    }
+    format!("\nModels (0–100; --models for every model's detail, rounds and notes):\n{t}\n")
 }
 
 /// Display name of a model.

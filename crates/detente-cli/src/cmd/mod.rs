@@ -6,6 +6,7 @@ pub mod deals;
 pub mod extract;
 pub mod forecast;
 pub mod forecast_exchange;
+pub mod headline;
 pub mod report;
 pub mod serve;
 pub mod show;
