@@ -367,7 +367,9 @@ pub fn analyse(s: &Scenario, o: &HeadlineOptions) -> Analysis {
         .filter_map(|n| build_model(n, &o.config))
         .collect();
     let results: Vec<Vec<IssueForecast>> = models.iter().map(|m| m.forecast(p)).collect();
-    let mc = if o.draws > 0 && !p.issues.is_empty() {
+    // Without stance ranges or noise every draw is the data itself: no band.
+    let uncertain = !prepared.ranges.is_empty() || !o.noise.is_empty();
+    let mc = if o.draws > 0 && uncertain && !p.issues.is_empty() {
         Some(montecarlo::run(
             p,
             &prepared.ranges,
@@ -555,7 +557,6 @@ fn line_headline(
             "80% band {a:.0}–{b:.0} is wider than {:.0} points",
             BAND_LIMIT * width
         )),
-        None => reasons.push("no Monte Carlo band (no draws)".into()),
         _ => {}
     }
     if let (Some(c), Some(_)) = (central, band) {

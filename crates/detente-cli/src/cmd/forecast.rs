@@ -165,7 +165,11 @@ pub fn load_input_with(path: &Path, constrained: bool) -> Result<Input, CliError
             path.display()
         )));
     }
-    let errs = input.problem.validate();
+    let mut errs = input.problem.validate();
+    if input.scenario.is_some() {
+        // Unordered options issues are forecast apart from the line models' problem.
+        errs.retain(|e| e != "no issue to forecast");
+    }
     if let Some(e) = errs.first() {
         return Err(CliError::bad_input(format!("{}: {e}", path.display())));
     }

@@ -129,18 +129,27 @@ fn top_probabilities(h: &IssueHeadline) -> String {
 /// warning.
 pub fn headline_table(a: &Analysis, title: &str) -> String {
     let mut o = String::new();
+    let _ = writeln!(o, "{title}");
+    let mut lines = String::new();
     let _ = writeln!(
-        o,
-        "{title}\nHeadline: median of the models ({}), 80% band from {} Monte Carlo draws (seed {}){}",
+        lines,
+        "Headline: median of the models ({}), {}{}",
         a.models.join(", "),
-        a.draws,
-        a.seed,
+        if a.mc.is_some() {
+            format!(
+                "80% band from {} Monte Carlo draws (seed {})",
+                a.draws, a.seed
+            )
+        } else {
+            "no band (the scenario gives no stance ranges; add --noise for one)".into()
+        },
         if a.constrained {
             "; red lines respected"
         } else {
             "; UNCONSTRAINED: actors may move past their red lines"
         }
     );
+    o.push_str(&wrap(&lines, 100));
     let mut t = table();
     t.set_width(100);
     t.set_header(vec![
@@ -176,7 +185,9 @@ pub fn headline_table(a: &Analysis, title: &str) -> String {
         ]);
     }
     let _ = writeln!(o, "{t}");
+    let mut notes = String::new();
     for h in &a.issues {
+        let o = &mut notes;
         let hl = &h.headline;
         if !hl.vetoed_by.is_empty() {
             let _ = writeln!(
@@ -196,7 +207,32 @@ pub fn headline_table(a: &Analysis, title: &str) -> String {
             let _ = writeln!(o, "{}: warning: {w}", h.id);
         }
     }
+    o.push_str(&wrap(&notes, 100));
     o
+}
+
+/// Wrap every line at `width` characters (on spaces), continuation lines indented by 2.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut cur = String::new();
+        for word in line.split(' ') {
+            let (n, w) = (cur.chars().count(), word.chars().count());
+            if n > 0 && n + 1 + w > width {
+                out.push_str(&cur);
+                out.push('\n');
+                cur = format!("  {word}");
+            } else {
+                if n > 0 {
+                    cur.push(' ');
+                }
+                cur.push_str(word);
+            }
+        }
+        out.push_str(&cur);
+        out.push('\n');
+    }
+    out
 }
 
 /// The JSON of one issue's headline fields: `kind`, `headline`, `warnings`, and at the top
