@@ -391,3 +391,30 @@ fn unordered_options_get_probabilities_from_weighted_contests() {
     let pna = i["headline"]["p_no_agreement"].as_f64().unwrap();
     assert!((pna - seize).abs() < 1e-9, "no agreement = P(seize)");
 }
+
+#[test]
+fn backtest_hit_rates_are_relative_to_the_scale_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wide.csv");
+    // Scale 0–1000, mean forecast 550, outcome 520: an error of 30 points is within 5% (50) of
+    // the range, though more than 5 or 10 points.
+    std::fs::write(
+        &p,
+        "# scale = 0,1000\n# outcome = 520\nActor,Capability,Position,Salience\nA,1,400,1\nB,1,700,1\n",
+    )
+    .unwrap();
+    let v = run_json(&[
+        "backtest",
+        p.to_str().unwrap(),
+        "--model",
+        "mean",
+        "--format",
+        "json",
+        "--bootstrap",
+        "20",
+    ]);
+    let s = &v["scores"][0];
+    assert_eq!(s["mae"]["value"], 30.0);
+    assert_eq!(s["hit5"]["value"], 1.0);
+    assert_eq!(s["hit10"]["value"], 1.0);
+}

@@ -12,6 +12,8 @@ pub struct Case {
     pub source: String,
     pub issue: String,
     pub outcome: f64,
+    /// Width of the issue's scale (hi − lo): hits are counted within 5% and 10% of it.
+    pub range: f64,
     /// One entry per model (`None` when the model gave no forecast).
     pub forecasts: Vec<Option<f64>>,
 }
@@ -33,34 +35,39 @@ pub struct Score {
     pub cases: usize,
     /// Mean absolute error.
     pub mae: Estimate,
-    /// Share of cases with |error| ≤ 5.
+    /// Share of cases with |error| ≤ 5% of the scale's range (5 points on 0–100).
     pub hit5: Estimate,
-    /// Share of cases with |error| ≤ 10.
+    /// Share of cases with |error| ≤ 10% of the scale's range (10 points on 0–100).
     pub hit10: Estimate,
 }
 
-fn stats(errs: &[f64]) -> (f64, f64, f64) {
+/// MAE and hit rates of (absolute error, scale range) pairs.
+fn stats(errs: &[(f64, f64)]) -> (f64, f64, f64) {
     let n = errs.len() as f64;
-    let mae = errs.iter().sum::<f64>() / n;
-    let h5 = errs.iter().filter(|&&e| e <= 5.0).count() as f64 / n;
-    let h10 = errs.iter().filter(|&&e| e <= 10.0).count() as f64 / n;
-    (mae, h5, h10)
+    let mae = errs.iter().map(|e| e.0).sum::<f64>() / n;
+    let hit = |share: f64| {
+        errs.iter()
+            .filter(|&&(e, r)| e <= share * r + 1e-9 * r.abs().max(1.0))
+            .count() as f64
+            / n
+    };
+    (mae, hit(0.05), hit(0.10))
 }
 
-/// Score each model: MAE and hit rates (|error| ≤ 5, ≤ 10) with percentile bootstrap 95%
+/// Score each model: MAE and hit rates (|error| ≤ 5% and ≤ 10% of the issue's scale range) with percentile bootstrap 95%
 /// intervals over `resamples` resamples of the cases (seeded; resample `b` uses ChaCha8 stream
 /// `b`). Models without any forecast get no score.
 pub fn score(cases: &[Case], models: &[&str], resamples: usize, seed: u64) -> Vec<Score> {
     let mut out = Vec::new();
     for (m, name) in models.iter().enumerate() {
-        let errs: Vec<f64> = cases
+        let errs: Vec<(f64, f64)> = cases
             .iter()
             .filter_map(|c| {
                 c.forecasts
                     .get(m)
                     .copied()
                     .flatten()
-                    .map(|f| (f - c.outcome).abs())
+                    .map(|f| ((f - c.outcome).abs(), c.range))
             })
             .collect();
         if errs.is_empty() {
@@ -70,7 +77,7 @@ pub fn score(cases: &[Case], models: &[&str], resamples: usize, seed: u64) -> Ve
         let mut bm = Vec::with_capacity(resamples);
         let mut b5 = Vec::with_capacity(resamples);
         let mut b10 = Vec::with_capacity(resamples);
-        let mut sample = vec![0.0; errs.len()];
+        let mut sample = vec![(0.0, 0.0); errs.len()];
         for b in 0..resamples {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(b as u64);
@@ -110,6 +117,7 @@ mod tests {
             source: "t".into(),
             issue: "i".into(),
             outcome,
+            range: 100.0,
             forecasts: f.to_vec(),
         }
     }
@@ -133,5 +141,19 @@ mod tests {
         assert_eq!(s[1].mae.value, 15.0);
         // Seeded: the same seed gives the same intervals.
         assert_eq!(score(&cases, &["a", "b"], 200, 1), s);
+    }
+
+    #[test]
+    fn hits_are_relative_to_the_scale_range() {
+        // On a 0–10 scale an error of 0.4 is within 5% (0.5), 0.8 within 10% (1) only, 3 neither.
+        let mut cases = [
+            case(5.0, &[Some(5.4)]),
+            case(5.0, &[Some(5.8)]),
+            case(5.0, &[Some(8.0)]),
+        ];
+        cases.iter_mut().for_each(|c| c.range = 10.0);
+        let s = score(&cases, &["a"], 50, 1);
+        assert!((s[0].hit5.value - 1.0 / 3.0).abs() < 1e-12);
+        assert!((s[0].hit10.value - 2.0 / 3.0).abs() < 1e-12);
     }
 }

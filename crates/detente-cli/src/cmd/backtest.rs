@@ -55,6 +55,7 @@ pub fn run(args: Args) -> CmdResult {
                     source: path.display().to_string(),
                     issue: info.id.clone(),
                     outcome: out,
+                    range: (info.hi - info.lo).abs(),
                     forecasts: forecasts.iter().map(|f| f[d]).collect(),
                 });
             }
@@ -102,8 +103,8 @@ pub fn run(args: Args) -> CmdResult {
                 "Model",
                 "Cases",
                 "Mean abs. error",
-                "|error| ≤ 5",
-                "|error| ≤ 10",
+                "|error| ≤ 5% of range",
+                "|error| ≤ 10% of range",
             ]);
             let pct = |e: &detente_forecast::backtest::Estimate| {
                 format!(
