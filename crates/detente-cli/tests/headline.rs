@@ -418,3 +418,98 @@ fn backtest_hit_rates_are_relative_to_the_scale_range() {
     assert_eq!(s["hit5"]["value"], 1.0);
     assert_eq!(s["hit10"]["value"], 1.0);
 }
+
+/// `advise` on every actor of the flagship that takes a position: never past the actor's own
+/// red line or on the far side of the forecast, never past another actor's red line, never two
+/// changes of the same kind for the same actor on one issue, ranked by the mean gain over the
+/// draws, each saying what it works through.
+#[test]
+fn advise_is_honest_for_every_actor_of_the_flagship() {
+    let f = flagship();
+    let sc = show(&f);
+    let stances = sc["stances"].as_array().unwrap();
+    let mut actors: Vec<&str> = stances
+        .iter()
+        .map(|s| s["actor"].as_str().unwrap())
+        .collect();
+    actors.sort();
+    actors.dedup();
+    assert!(actors.len() >= 3);
+    // Scale red lines as `show` prints them: the acceptable side is the position's side.
+    let line = |actor: &str, issue: &str| -> Option<(f64, f64)> {
+        let st = stances
+            .iter()
+            .find(|s| s["actor"] == actor && s["issue"] == issue)?;
+        let (l, pos) = (st["red_line"].as_f64()?, st["position"].as_f64()?);
+        Some(if pos <= l { (0.0, l) } else { (l, 100.0) })
+    };
+    let mut total = 0;
+    for actor in &actors {
+        let v = run_json(&[
+            "advise",
+            f.to_str().unwrap(),
+            "--actor",
+            actor,
+            "--format",
+            "json",
+            "--draws",
+            "8",
+            "--top",
+            "1000",
+        ]);
+        let adv = v["advice"].as_array().unwrap();
+        total += adv.len();
+        let mut seen = std::collections::HashSet::new();
+        for w in adv.windows(2) {
+            assert!(
+                w[0]["mean_gain"].as_f64() >= w[1]["mean_gain"].as_f64(),
+                "{actor}: ranked"
+            );
+        }
+        for x in adv {
+            let issue = x["issue"].as_str().unwrap();
+            let c = &x["change"];
+            let (before, target) = (
+                x["forecast_before"].as_f64().unwrap(),
+                x["target"].as_f64().unwrap(),
+            );
+            assert!(x["mean_gain"].as_f64().unwrap() > 0.0, "{actor}: {x}");
+            assert!(!x["through"].as_str().unwrap().is_empty());
+            let (subject, field) = match c["type"].as_str().unwrap() {
+                "own_position" => {
+                    let to = c["to"].as_f64().unwrap();
+                    if let Some((lo, hi)) = line(actor, issue) {
+                        assert!(
+                            to >= lo - 1e-9 && to <= hi + 1e-9,
+                            "{actor} past its red line: {x}"
+                        );
+                    }
+                    assert!(
+                        (to - before) * (target - before) >= 0.0,
+                        "{actor} claims against itself: {x}"
+                    );
+                    (actor.to_string(), "position")
+                }
+                "own_salience" => (actor.to_string(), "salience"),
+                "persuade_position" => {
+                    let k = c["actor"].as_u64().unwrap() as usize;
+                    let id = sc["actors"][k]["id"].as_str().unwrap().to_string();
+                    if let Some((lo, hi)) = line(&id, issue) {
+                        let to = c["to"].as_f64().unwrap();
+                        assert!(
+                            to >= lo - 1e-9 && to <= hi + 1e-9,
+                            "{id} pushed past its red line: {x}"
+                        );
+                    }
+                    (id, "position")
+                }
+                _ => (c["actor"].to_string(), "salience"),
+            };
+            assert!(
+                seen.insert((issue.to_string(), subject.clone(), field)),
+                "{actor}: two {field} changes for {subject} on {issue}"
+            );
+        }
+    }
+    assert!(total > 0, "some advice for some actor");
+}

@@ -12,6 +12,7 @@
 //! implements [`Model`]; results are plain values that derive `serde::Serialize`. Rendering
 //! (tables, JSON, SVG) belongs to the CLI.
 
+pub mod advice;
 pub mod backtest;
 pub mod baseline;
 pub mod data;

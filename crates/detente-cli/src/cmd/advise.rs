@@ -1,10 +1,14 @@
 //! `detente advise INPUT --actor A`: the changes (A's own position or salience, or persuading
-//! one other actor) that move the forecast most toward A's position, with their effect sizes.
+//! one other actor) that move the forecast most toward A's position, ranked by their mean
+//! effect over Monte Carlo draws, each with the contest or bargain it works through. Never past
+//! anyone's red line, never two contradictory changes (see `detente_forecast::advice`).
 
 use super::forecast::{load_input, model_config, model_label, model_names};
 use crate::common::{print_json, table, write_stdout, CliError, CmdResult, Format};
+use detente_forecast::advice::{advise, AdviceOptions};
 use detente_forecast::build_model;
-use detente_forecast::sensitivity::{advise, Change};
+use detente_forecast::montecarlo::NoiseSpec;
+use detente_forecast::sensitivity::Change;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -34,9 +38,21 @@ pub struct Args {
     /// Rounds of the iterative models
     #[arg(long)]
     pub rounds: Option<usize>,
+    /// Monte Carlo draws each change is ranked on (stance ranges and --noise)
+    #[arg(long, default_value_t = 100)]
+    pub draws: usize,
+    /// Seed of the draws
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Extra Monte Carlo noise, as for `forecast --noise`
+    #[arg(long, value_name = "SPEC")]
+    pub noise: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
+
+/// Most draws `advise` accepts (each change is evaluated on every draw).
+const MAX_DRAWS: usize = 10_000;
 
 pub fn run(args: Args) -> CmdResult {
     let input = load_input(&args.input)?;
@@ -99,7 +115,30 @@ pub fn run(args: Args) -> CmdResult {
             }
         )));
     }
-    let mut advice = advise(p, model.as_ref(), a, args.step);
+    if args.draws > MAX_DRAWS {
+        return Err(CliError::bad_input(format!(
+            "--draws {}: at most {MAX_DRAWS} (every change is evaluated on every draw)",
+            args.draws
+        )));
+    }
+    let noise = match &args.noise {
+        Some(n) => NoiseSpec::parse(n).map_err(|e| CliError::bad_input(format!("--noise: {e}")))?,
+        None => NoiseSpec::default(),
+    };
+    let opts = AdviceOptions {
+        step: args.step,
+        draws: args.draws,
+        seed: args.seed,
+        noise,
+    };
+    let mut advice = advise(
+        p,
+        &input.ranges,
+        model.as_ref(),
+        names[0] == "smp",
+        a,
+        &opts,
+    );
     if let Some(f) = issue_filter {
         advice.retain(|x| x.issue == f);
     }
@@ -124,27 +163,35 @@ pub fn run(args: Args) -> CmdResult {
                     json!({
                         "issue": p.issues[x.issue].id, "change": x.change, "description": describe(&x.change),
                         "forecast_before": x.forecast_before, "forecast_after": x.forecast_after,
-                        "target": x.target, "gain": x.gain,
+                        "target": x.target, "gain": x.gain, "mean_gain": x.mean_gain,
+                        "p_helps": x.p_helps, "through": x.through,
                     })
                 })
                 .collect();
             print_json(
-                &json!({"actor": p.actors[a].id, "model": names[0], "step": args.step, "advice": items}),
+                &json!({"actor": p.actors[a].id, "model": names[0], "step": args.step,
+                        "draws": args.draws, "seed": args.seed, "advice": items}),
             )
         }
         Format::Csv => {
             let mut o = String::new();
-            let _ = writeln!(o, "issue,change,forecast_before,forecast_after,target,gain");
+            let _ = writeln!(
+                o,
+                "issue,change,forecast_before,forecast_after,target,gain,mean_gain,p_helps,through"
+            );
             for x in &advice {
                 let _ = writeln!(
                     o,
-                    "{},\"{}\",{},{},{},{}",
+                    "{},\"{}\",{},{},{},{},{},{},\"{}\"",
                     p.issues[x.issue].id,
                     describe(&x.change).replace('"', "\"\""),
                     x.forecast_before,
                     x.forecast_after,
                     x.target,
-                    x.gain
+                    x.gain,
+                    x.mean_gain,
+                    x.p_helps,
+                    x.through.replace('"', "\"\"")
                 );
             }
             write_stdout(&o)
@@ -153,9 +200,12 @@ pub fn run(args: Args) -> CmdResult {
             let mut o = String::new();
             let _ = writeln!(
                 o,
-                "Advice for {} ({}): changes that bring the forecast closer to its position",
+                "Advice for {} ({}): changes that bring the forecast closer to its position,\n\
+                 ranked by the mean gain over {} Monte Carlo draws (seed {})",
                 p.actors[a].name,
-                model_label(names[0])
+                model_label(names[0]),
+                args.draws,
+                args.seed
             );
             if advice.is_empty() {
                 let _ = writeln!(
@@ -166,25 +216,34 @@ pub fn run(args: Args) -> CmdResult {
                 return write_stdout(&o);
             }
             let mut t = table();
+            t.set_width(100);
             t.set_header(vec![
+                "#",
                 "Issue",
                 "Change",
-                "Forecast now",
-                "Forecast after",
-                "Own position",
-                "Closer by",
+                "Forecast now → after (own)",
+                "Closer by (mean over draws)",
+                "Helps in",
             ]);
-            for x in &advice {
+            for (k, x) in advice.iter().enumerate() {
                 t.add_row(vec![
-                    p.issues[x.issue].title.clone(),
+                    (k + 1).to_string(),
+                    p.issues[x.issue].id.clone(),
                     describe(&x.change),
-                    input.describe(x.issue, x.forecast_before),
-                    input.describe(x.issue, x.forecast_after),
-                    format!("{:.1}", x.target),
-                    format!("{:.1}", x.gain),
+                    format!(
+                        "{:.1} → {:.1} ({:.0})",
+                        x.forecast_before, x.forecast_after, x.target
+                    ),
+                    format!("{:.1} ({:.1})", x.gain, x.mean_gain),
+                    format!("{:.0}% of draws", x.p_helps * 100.0),
                 ]);
             }
             let _ = writeln!(o, "{t}");
+            let mut how = String::new();
+            for (k, x) in advice.iter().enumerate() {
+                let _ = writeln!(how, "{}. works through {}", k + 1, x.through);
+            }
+            o.push_str(&super::headline::wrap(&how, 100));
             write_stdout(&o)
         }
     }
