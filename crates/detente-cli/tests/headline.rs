@@ -513,3 +513,56 @@ fn advise_is_honest_for_every_actor_of_the_flagship() {
     }
     assert!(total > 0, "some advice for some actor");
 }
+
+/// The report leads with the same headline as `detente forecast` (same seed and draws): every
+/// issue's grade and band appear in its summary, before the Forecast section.
+#[test]
+fn the_report_leads_with_the_forecast_headline() {
+    let f = flagship();
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("r.md");
+    let out = detente()
+        .args([
+            "report",
+            f.to_str().unwrap(),
+            "--no-deals",
+            "--monte-carlo",
+            "200",
+            "--seed",
+            "3",
+            "-o",
+        ])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    let head_at = text
+        .find("Headline forecast of every issue")
+        .expect("headline table");
+    let forecast_at = text.find("## Forecast").expect("forecast section");
+    assert!(head_at < forecast_at, "the headline leads");
+    let v = forecast_json(&f, &["--monte-carlo", "200", "--seed", "3"]);
+    let summary = &text[..forecast_at];
+    for i in v["issues"].as_array().unwrap() {
+        let h = &i["headline"];
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with('|') && l.contains(i["title"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("no headline row for {}", i["id"]));
+        assert!(row.contains(h["stability"].as_str().unwrap()), "{row}");
+        if let Some(b) = h["band"].as_array() {
+            let band = format!(
+                "{:.0}–{:.0}",
+                b[0].as_f64().unwrap(),
+                b[1].as_f64().unwrap()
+            );
+            assert!(row.contains(&band), "{band} in {row}");
+        }
+    }
+}

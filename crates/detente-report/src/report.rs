@@ -9,9 +9,7 @@ use crate::charts::{
 use crate::render::{slug, Block, Document, Table};
 use crate::svg::num;
 use detente_deals::{analyse, Analysis, DealOptions, Package};
-use detente_forecast::{
-    build_model, io::from_scenario, montecarlo, IssueForecast, Model, ModelConfig, MODEL_NAMES,
-};
+use detente_forecast::{build_model, headline, IssueForecast, Model, ModelConfig, MODEL_NAMES};
 use detente_scenario::{IssueKind, Position, RedLine, Scenario, Stance};
 use detente_space::{DiscretiseOptions, Domain};
 
@@ -531,6 +529,61 @@ struct Section {
     blocks: Vec<Block>,
 }
 
+/// The headline of every issue: the same value `detente forecast` prints, as a table.
+fn headline_table(a: &headline::Analysis) -> Table {
+    let mut t = Table::new(&[
+        "Issue",
+        "Forecast",
+        "80% band",
+        "Probabilities",
+        "Stability",
+    ]);
+    for h in &a.issues {
+        let hl = &h.headline;
+        let mut probs: Vec<(&str, f64)> = hl
+            .regions
+            .iter()
+            .map(|r| {
+                (
+                    r.label.as_str(),
+                    hl.probabilities.get(&r.key).copied().unwrap_or(0.0),
+                )
+            })
+            .filter(|x| x.1 >= 0.005)
+            .collect();
+        probs.sort_by(|x, y| y.1.total_cmp(&x.1));
+        let probs: Vec<String> = probs
+            .iter()
+            .take(3)
+            .map(|(l, p)| format!("{:.0}% {l}", p * 100.0))
+            .collect();
+        let mut grade = match hl.stability {
+            headline::Stability::Stable => "stable".to_string(),
+            headline::Stability::Fragile => format!("fragile: {}", hl.reasons.join("; ")),
+        };
+        if let Some(p) = hl.p_no_agreement.filter(|_| !hl.vetoed_by.is_empty()) {
+            grade.push_str(&format!(" (probability of no agreement {:.0}%)", p * 100.0));
+        }
+        for w in &h.warnings {
+            grade.push_str(&format!(". Warning: {w}"));
+        }
+        t.row(vec![
+            h.title.clone(),
+            hl.label.clone(),
+            hl.band
+                .map(|[lo, hi]| format!("{lo:.0}–{hi:.0}"))
+                .unwrap_or_else(|| "–".into()),
+            probs.join("; "),
+            grade,
+        ]);
+    }
+    t.caption(
+        "Headline forecast of every issue: the median of the five models (0–100 line; ordered options \
+         on the line of their order, unordered options by pairwise contests), its 80% Monte Carlo band, \
+         the probability of each anchor region or option, and whether the answer is stable.",
+    )
+}
+
 fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
     let mut b = vec![Block::Heading {
         level: 2,
@@ -539,13 +592,23 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
     }];
     let mut summary = Vec::new();
     let mut summary_blocks = Vec::new();
-    let input = from_scenario(s);
+    // The same headline as `detente forecast` (ensemble, band, stability), which also runs the
+    // models and the Monte Carlo draws shown below.
+    let analysis = headline::analyse(
+        s,
+        &headline::HeadlineOptions {
+            draws: opts.monte_carlo,
+            seed: opts.seed,
+            ..Default::default()
+        },
+    );
+    let input = &analysis.prepared;
     let p = &input.problem;
-    let skipped: Vec<String> = s
+    let skipped: Vec<String> = analysis
         .issues
         .iter()
-        .filter(|i| !i.is_scale())
-        .map(|i| i.title.clone())
+        .filter(|h| h.problem_issue.is_none())
+        .map(|h| h.title.clone())
         .collect();
     b.push(Block::Muted(
         "Five models forecast where each scale issue ends up: the compromise model (capability × salience weighted mean), \
@@ -555,7 +618,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
     ));
     if !skipped.is_empty() {
         b.push(Block::Muted(format!(
-            "Options issues are not forecast by these one-dimensional models; see the deal space for them: {}.",
+            "Unordered options issues are forecast by pairwise contests among their options (see the headline table), not by these models: {}.",
             skipped.join("; ")
         )));
     }
@@ -572,22 +635,8 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
         .iter()
         .filter_map(|n| build_model(n, &config))
         .collect();
-    let results: Vec<Vec<IssueForecast>> = models.iter().map(|m| m.forecast(p)).collect();
-    let mc = if opts.monte_carlo > 0 && !input.ranges.is_empty() {
-        let thresholds = vec![None; p.issues.len()];
-        Some(montecarlo::run(
-            p,
-            &input.ranges,
-            &montecarlo::NoiseSpec::default(),
-            &models,
-            opts.monte_carlo,
-            opts.seed,
-            &thresholds,
-            &|_| {},
-        ))
-    } else {
-        None
-    };
+    let results: &[Vec<IssueForecast>] = &analysis.results;
+    let mc = analysis.mc.clone();
     match (&mc, opts.monte_carlo) {
         (Some(m), _) => b.push(Block::Muted(format!(
             "Monte Carlo: {} runs drawing positions and saliences from the ranges the scenario gives for them (seed {}); \
@@ -650,45 +699,25 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
     b.push(Block::Table(ov.caption(
         "Forecast position (0–100) by model. Spread = highest minus lowest model forecast.",
     )));
-    if let Some(k) = median_idx {
-        let mut head =
-            Table::new(&["Issue", "Weighted median forecast", "Five models range"]).numeric(&[2]);
-        for (d, info) in p.issues.iter().enumerate() {
-            let Some(sc) = s.issues.get(input.scenario_issue[d]) else {
-                continue;
-            };
-            let words = results[k]
-                .get(d)
-                .and_then(|f| f.forecast)
-                .map(|f| sc.describe(Position::Scale((f * 10.0).round() / 10.0)))
-                .unwrap_or_else(|| "no forecast".into());
-            let all: Vec<f64> = results
+    let _ = median_idx;
+    summary.push((
+        "Forecast".to_string(),
+        format!(
+            "{} issues: {} stable, {} fragile (headline below; details under Forecast)",
+            analysis.issues.len(),
+            analysis
+                .issues
                 .iter()
-                .filter_map(|r| r.get(d).and_then(|f| f.forecast))
-                .collect();
-            let range = if all.is_empty() {
-                "–".to_string()
-            } else {
-                format!(
-                    "{:.1}–{:.1}",
-                    all.iter().copied().fold(f64::MAX, f64::min),
-                    all.iter().copied().fold(f64::MIN, f64::max)
-                )
-            };
-            head.row(vec![info.title.clone(), words, range]);
-        }
-        summary.push((
-            "Forecast".to_string(),
-            format!(
-                "{} scale issues, five models (table below; details under Forecast)",
-                p.issues.len()
-            ),
-        ));
-        summary_blocks.push(Block::Table(
-            head.caption("Headline forecast: where each scale issue ends up (0–100)."),
-        ));
-    }
-
+                .filter(|h| h.headline.stability == headline::Stability::Stable)
+                .count(),
+            analysis
+                .issues
+                .iter()
+                .filter(|h| h.headline.stability == headline::Stability::Fragile)
+                .count()
+        ),
+    ));
+    summary_blocks.push(Block::Table(headline_table(&analysis)));
     for (d, info) in p.issues.iter().enumerate() {
         let si = input.scenario_issue[d];
         let issue = &s.issues[si];
@@ -748,7 +777,7 @@ fn forecast_section(s: &Scenario, opts: &ReportOptions) -> Section {
             ft.row(vec![
                 model_title(m.name()).into(),
                 f.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into()),
-                f.map(|x| issue.describe(Position::Scale((x * 10.0).round() / 10.0)))
+                f.map(|x| headline::describe(s, si, x))
                     .unwrap_or_else(|| "no forecast".into()),
                 mcs,
             ]);

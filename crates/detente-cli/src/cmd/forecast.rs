@@ -155,10 +155,7 @@ pub fn load_input_with(path: &Path, constrained: bool) -> Result<Input, CliError
         }
     };
     if input.problem.issues.is_empty()
-        && input
-            .scenario
-            .as_ref()
-            .map_or(true, |s| s.issues.is_empty())
+        && input.scenario.as_ref().is_none_or(|s| s.issues.is_empty())
     {
         return Err(CliError::bad_input(format!(
             "{}: no scale issue to forecast (the models need issues of type \"scale\")",
@@ -476,7 +473,7 @@ fn finish(
     };
 
     if let Some(path) = &args.plot {
-        let svg = svg_trajectories(&input, &names, &results);
+        let svg = svg_trajectories(input, names, results);
         std::fs::write(path, svg)
             .map_err(|e| CliError::failure(format!("{}: cannot write: {e}", path.display())))?;
         eprintln!("wrote {}", path.display());
