@@ -95,6 +95,10 @@ test("workbench: flagship → evidence → edit salience → forecast changes", 
     assert.ok(delta.length > 0 && !/no change/.test(delta), `the ${ISSUE} forecast should change, change cell says "${delta}"`);
     assert.match(await page.locator("#fc-msg").innerText(), new RegExp(`${ACTOR}/${ISSUE}: salience ${oldSalience} → ${NEW_SALIENCE}`));
     await page.locator(`.chart[data-issue="${ISSUE}"] svg`).waitFor();
+    // The forecast page leads with the headline of every issue (as the CLI and the report do).
+    const heads = await page.locator("#fc-headline tr.hl-row").count();
+    assert.ok(heads >= 14, `a headline row per flagship issue, saw ${heads}`);
+    assert.match(await page.locator(`#fc-headline tr.hl-row[data-issue="${ISSUE}"] .hl-grade`).innerText(), /stable|fragile/);
     await page.screenshot({ path: join(shots, "workbench-forecast.png"), fullPage: false });
 
     // 4. The revision is kept: revision 1 still has the old salience.

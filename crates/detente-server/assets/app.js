@@ -378,7 +378,17 @@
       if (x.status_quo != null) hl.push({ y: x.status_quo, color: "#2e7d4f", label: "status quo" });
       return `<div class="card chart" data-issue="${esc(x.issue)}"><h3>${esc(x.title)} <span class="muted small">${esc(res.primary)} forecast ${fmt(x.forecasts[res.primary])}</span></h3>${lineChart(series, { bands, hlines: hl, xlabel: "round" })}</div>`;
     });
+    const pct = (v) => `${Math.round(v * 100)}%`;
+    const heads = (res.headline || []).map((h) => {
+      const hl = h.headline;
+      const probs = hl.regions.map((r) => [r.label, hl.probabilities[r.key] || 0]).filter((x) => x[1] >= 0.005)
+        .sort((a, b) => b[1] - a[1]).slice(0, 3).map((x) => `${pct(x[1])} ${esc(x[0])}`).join("<br>");
+      const veto = hl.vetoed_by.length ? ` <span class="tag warn">would be vetoed by ${esc(hl.vetoed_by.join(", "))}${hl.p_no_agreement != null ? ` · P(no agreement) ${pct(hl.p_no_agreement)}` : ""}</span>` : "";
+      const why = hl.reasons.length || h.warnings.length ? `<div class="small muted">${esc(hl.reasons.concat(h.warnings).join("; "))}</div>` : "";
+      return `<tr data-issue="${esc(h.id)}" class="hl-row"><td>${esc(h.title)}</td><td>${esc(hl.label)}</td><td>${hl.band ? `${fmt(hl.band[0])}–${fmt(hl.band[1])}` : "—"}</td><td class="small">${probs}</td><td><b class="hl-grade">${esc(hl.stability)}</b>${veto}${why}</td></tr>`;
+    });
     $("#fc").innerHTML = `
+      ${heads.length ? `<div class="card"><h2>Headline</h2><table class="data" id="fc-headline"><tr><th>Issue</th><th>Forecast (median of the models)</th><th>80% band</th><th>Probabilities</th><th>Stability</th></tr>${heads.join("")}</table></div>` : ""}
       <div class="card"><table class="data" id="fc-table"><tr><th>Issue</th><th>Status quo</th>${models.map((m) => `<th>${esc(m)}</th>`).join("")}<th>Monte Carlo 5–95%</th>${cmp ? `<th>Change (${esc(res.primary)})</th>` : ""}<th>In words (${esc(res.primary)})</th></tr>${rows.join("")}</table>
       <p class="small muted">${esc(res.note || "")}</p></div>
       <h2>Round by round (${esc(res.primary)}), with the Monte Carlo band</h2><div class="charts">${charts.join("")}</div>${tradesHtml(sc, res)}`;

@@ -221,7 +221,9 @@ pub fn forecast(
     use detente_forecast::montecarlo::{self, NoiseSpec};
     use detente_forecast::{build_model, ModelConfig, MODEL_NAMES};
 
-    let conv = detente_forecast::io::from_scenario(scenario);
+    // Scale issues and ordered options issues (on their line), red lines respected: the same
+    // input as `detente forecast`.
+    let conv = detente_forecast::headline::prepare(scenario, true);
     let problem = &conv.problem;
     if problem.issues.is_empty() {
         return Err(
@@ -262,10 +264,9 @@ pub fn forecast(
             );
         }
         let main = &full[primary][d];
-        let issue = &scenario.issues[conv.scenario_issue[d]];
         let words = main
             .forecast
-            .map(|x| issue.describe(detente_scenario::Position::Scale((x * 10.0).round() / 10.0)));
+            .map(|x| detente_forecast::headline::describe(scenario, conv.scenario_issue[d], x));
         issues_out.push(json!({
             "issue": info.id,
             "title": info.title,
@@ -319,11 +320,21 @@ pub fn forecast(
             }
         }
     }
-    let skipped: Vec<&str> = scenario
+    // The headline of every issue (the same value `detente forecast` and the report lead with).
+    let analysis = detente_forecast::headline::analyse(
+        scenario,
+        &detente_forecast::headline::HeadlineOptions {
+            config: cfg,
+            draws: o.draws as usize,
+            seed: o.seed,
+            ..Default::default()
+        },
+    );
+    let skipped: Vec<&str> = analysis
         .issues
         .iter()
-        .filter(|i| !i.is_scale())
-        .map(|i| i.id.as_str())
+        .filter(|h| h.problem_issue.is_none())
+        .map(|h| h.id.as_str())
         .collect();
     let mut note = format!(
         "Models: {} (EUM preset {}); weights are capability × salience. ",
@@ -344,7 +355,7 @@ pub fn forecast(
     }
     if !skipped.is_empty() {
         note.push_str(&format!(
-            "Options issues are not forecast by these models: {}.",
+            "Unordered options issues are forecast by pairwise contests among their options (headline only): {}.",
             skipped.join(", ")
         ));
     }
@@ -372,6 +383,7 @@ pub fn forecast(
         "draws": o.draws,
         "seed": o.seed,
         "issues": issues_out,
+        "headline": analysis.issues,
         "note": note.trim(),
     }))
 }

@@ -396,7 +396,7 @@ async fn runs_forecast_deals_simulate_tournament() {
                 // The band is the command line's Monte Carlo: same draws for the same seed.
                 let dir = root().join("tests/data/valid");
                 let sc = detente_scenario::load(&dir.join("minimal.toml")).scenario;
-                let conv = detente_forecast::io::from_scenario(&sc);
+                let conv = detente_forecast::headline::prepare(&sc, true);
                 let eum = detente_forecast::build_model("eum", &Default::default()).unwrap();
                 let mc = detente_forecast::montecarlo::run(
                     &conv.problem,
@@ -434,6 +434,11 @@ async fn runs_forecast_deals_simulate_tournament() {
                 let d = &mc.distributions[0][0];
                 assert_eq!(valley["band"]["p05"].as_f64(), d.p5);
                 assert_eq!(valley["band"]["p95"].as_f64(), d.p95);
+                // The headline of every scenario issue leads, as on the command line.
+                let h = r["headline"].as_array().unwrap();
+                assert_eq!(h.len(), sc.issues.len());
+                assert_eq!(h[0]["id"], "valley");
+                assert!(h[0]["headline"]["stability"].is_string());
             }
             "deals" => {
                 assert!(r["outcomes"].as_u64().unwrap() > 0);
