@@ -311,6 +311,10 @@ fn drafts_without_positions_are_refused_naming_the_stances() {
         err.contains("north on border") && err.contains("south on border"),
         "{err}"
     );
+    // The deal space refuses it too, instead of a "Nash package" where every utility is 0.
+    let out = detente().arg("deals").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("north on border"));
     // One positioned actor per issue is still too thin; with two the forecast runs and the
     // thin issue (one actor) is marked.
     let more = DRAFT.replace(

@@ -190,6 +190,7 @@ pub fn run(args: Args) -> CmdResult {
     let domain = match (&args.scenario, &args.genius) {
         (Some(path), None) => {
             let sc = load_scenario(path)?;
+            super::headline::check_drafts(&sc, path)?;
             let d = Domain::from_scenario(&sc, &disc)
                 .map_err(|e| space_errors(e, &path.display().to_string()))?;
             scenario = Some(sc);

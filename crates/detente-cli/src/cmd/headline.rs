@@ -31,7 +31,7 @@ pub fn refuse_if_nothing_to_forecast(s: &Scenario, file: &str) -> Result<(), Cli
         .map(|st| format!("{} on {}", s.actors[st.actor].id, s.issues[st.issue].id))
         .collect();
     Err(CliError::bad_input(format!(
-        "{file}: nothing to forecast: no issue has two actors with both a position and a salience{}; \
+        "{file}: nothing to analyse: no issue has two actors with both a position and a salience{}; \
          set `position` and `salience` on the stances (e.g. with `detente extract` then by hand)",
         if drafts.is_empty() {
             String::new()
@@ -39,6 +39,27 @@ pub fn refuse_if_nothing_to_forecast(s: &Scenario, file: &str) -> Result<(), Cli
             format!(" (stances without them: {})", drafts.join(", "))
         }
     )))
+}
+
+/// For the analyses of a scenario (deals, simulate): refuse one with nothing positioned (see
+/// [`refuse_if_nothing_to_forecast`]) and warn on stderr about stances without a position.
+pub fn check_drafts(s: &Scenario, path: &std::path::Path) -> Result<(), CliError> {
+    let file = path.display().to_string();
+    refuse_if_nothing_to_forecast(s, &file)?;
+    let drafts: Vec<String> = s
+        .stances
+        .iter()
+        .filter(|st| st.position.is_none() || st.salience.is_none())
+        .map(|st| format!("{} on {}", s.actors[st.actor].id, s.issues[st.issue].id))
+        .collect();
+    if !drafts.is_empty() {
+        eprintln!(
+            "{file}: warning: {} stance(s) without a position or salience count as indifferent: {}",
+            drafts.len(),
+            drafts.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Run the headline analysis with the options of `detente forecast`.

@@ -89,6 +89,7 @@ pub fn load(args: &DomainArgs) -> Result<Loaded, CliError> {
         }
         (Some(path), None) => {
             let scenario = load_scenario(path)?;
+            super::headline::check_drafts(&scenario, path)?;
             let d = Domain::from_scenario(&scenario, &opts).map_err(|errs| {
                 space_errors(
                     &errs
