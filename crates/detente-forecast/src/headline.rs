@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 /// Largest number of Monte Carlo draws the headline accepts.
 pub const MAX_DRAWS: usize = 1_000_000;
 /// Default number of Monte Carlo draws behind the band.
-pub const DEFAULT_DRAWS: usize = 1000;
+pub const DEFAULT_DRAWS: usize = 500;
 /// A headline is fragile when the models disagree by more than this share of the scale.
 pub const SPREAD_LIMIT: f64 = 0.25;
 /// … or its 80% band is wider than this share of the scale.
