@@ -570,3 +570,30 @@ fn the_report_leads_with_the_forecast_headline() {
         }
     }
 }
+
+#[test]
+fn csv_has_a_headline_row_for_every_issue() {
+    let f = flagship();
+    let sc = show(&f);
+    let out = detente()
+        .args([
+            "forecast",
+            f.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--model",
+            "mean,median",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for i in sc["issues"].as_array().unwrap() {
+        let id = i["id"].as_str().unwrap();
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{id},headline,"))),
+            "no headline row for {id}"
+        );
+    }
+}

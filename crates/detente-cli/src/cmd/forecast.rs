@@ -610,6 +610,23 @@ fn finish(
                     out.push('\n');
                 }
             }
+            // Scenario: one `headline` row per issue (every issue, options issues included).
+            for h in analysis.iter().flat_map(|a| &a.issues) {
+                let f = h
+                    .headline
+                    .forecast
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "{},headline,{f},{}",
+                    csv_field(&h.id),
+                    csv_field(&h.headline.label)
+                ));
+                if mc.is_some() {
+                    out.push_str(",,,,,,,,");
+                }
+                out.push('\n');
+            }
             write_stdout(&out)
         }
         Format::Table => {
