@@ -749,3 +749,146 @@ fn options_headline(s: &Scenario, ii: usize, o: &HeadlineOptions, veto: &[usize]
         positioned: pos,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const TALKS: &str = r#"
+[scenario]
+title = "t"
+
+[[actors]]
+id = "north"
+name = "North"
+kind = "state"
+capability = 60
+
+[[actors]]
+id = "south"
+name = "South"
+kind = "state"
+capability = 40
+
+[[issues]]
+id = "border"
+title = "Border"
+type = "scale"
+anchors = [{ at = 0, label = "south" }, { at = 50, label = "line" }, { at = 100, label = "north" }]
+
+[[issues]]
+id = "force"
+title = "Force"
+type = "options"
+ordered = true
+options = [{ id = "none", label = "None" }, { id = "small", label = "Small" }, { id = "big", label = "Big" }]
+
+[[stances]]
+actor = "north"
+issue = "border"
+position = 100
+salience = 90
+red_line = 50
+
+[[stances]]
+actor = "south"
+issue = "border"
+position = 0
+salience = 90
+red_line = 20
+position_range = [0, 20]
+
+[[stances]]
+actor = "north"
+issue = "force"
+position = "none"
+salience = 50
+rejects = ["big"]
+
+[[stances]]
+actor = "south"
+issue = "force"
+position = "big"
+salience = 50
+
+[decision]
+veto_players = ["north", "south"]
+"#;
+
+    fn scenario() -> Scenario {
+        let l = detente_scenario::load_str(TALKS, Path::new("t.toml"), Path::new("."));
+        assert!(l.is_valid(), "{:?}", l.diagnostics);
+        l.scenario
+    }
+
+    #[test]
+    fn prepare_puts_ordered_options_on_their_line_with_red_lines() {
+        let s = scenario();
+        let p = prepare(&s, true);
+        assert_eq!(p.scenario_issue, vec![0, 1]);
+        let force = &p.problem.stances[1];
+        assert_eq!(force[1].unwrap().position, 100.0, "option 2 of 3 at 100");
+        // North rejects `big`: acceptable hull none..small = 0..50; South: 0..20 on the border.
+        assert_eq!(p.problem.red_line(1, 0), Some((0.0, 50.0)));
+        assert_eq!(p.problem.red_line(0, 1), Some((0.0, 20.0)));
+        assert_eq!(p.problem.red_line(0, 0), Some((50.0, 100.0)));
+        assert!(prepare(&s, false).problem.red_lines.is_empty());
+    }
+
+    #[test]
+    fn the_eum_and_smp_never_move_an_actor_past_its_red_line() {
+        let s = scenario();
+        let eum: Box<dyn Model> = Box::new(crate::Eum::default());
+        let smp: Box<dyn Model> = Box::new(crate::Smp::default());
+        for (model, constrained) in [(&eum, true), (&eum, false), (&smp, true), (&smp, false)] {
+            let p = prepare(&s, constrained);
+            let f = &model.forecast(&p.problem)[0];
+            let south = f.actors.iter().position(|&a| a == 1).unwrap();
+            let worst = f
+                .rounds
+                .iter()
+                .map(|r| r.positions[south])
+                .fold(f64::MIN, f64::max);
+            if constrained {
+                assert!(
+                    worst <= 20.0 + 1e-9,
+                    "{}: south stays at or below 20: {worst}",
+                    model.name()
+                );
+            } else {
+                assert!(
+                    worst > 20.0,
+                    "the classic {} moves south past 20: {worst}",
+                    model.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_headline_marks_vetoes_and_grades() {
+        let s = scenario();
+        let a = analyse(
+            &s,
+            &HeadlineOptions {
+                draws: 200,
+                ..Default::default()
+            },
+        );
+        assert_eq!(a.issues.len(), 2);
+        let border = &a.issues[0].headline;
+        let c = border.forecast.unwrap();
+        // North accepts ≥ 50, South ≤ 20: every point is past someone's red line.
+        assert!(!border.vetoed_by.is_empty(), "{c}");
+        assert_eq!(border.p_no_agreement, Some(1.0));
+        assert_eq!(border.stability, Stability::Fragile);
+        let sum: f64 = border.probabilities.values().sum();
+        assert!((sum - 1.0).abs() < 1e-9);
+        let [lo, hi] = border.band.unwrap();
+        assert!(lo <= hi);
+        let force = &a.issues[1].headline;
+        assert!(force.option.is_some());
+        assert_eq!(a.issues[1].kind, "ordered_options");
+    }
+}
