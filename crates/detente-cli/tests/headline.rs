@@ -478,6 +478,22 @@ fn advise_is_honest_for_every_actor_of_the_flagship() {
                 x["target"].as_f64().unwrap(),
             );
             assert!(x["mean_gain"].as_f64().unwrap() > 0.0, "{actor}: {x}");
+            // On an ordered options issue only the options' points can be announced or asked.
+            let si = sc["issues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["id"] == issue)
+                .unwrap();
+            if let (Some(opts), Some(to)) = (si["options"].as_array(), c["to"].as_f64()) {
+                if c["type"].as_str().unwrap().ends_with("position") {
+                    let step = 100.0 / (opts.len() - 1) as f64;
+                    assert!(
+                        ((to / step).round() * step - to).abs() < 1e-9,
+                        "{actor}: {x}"
+                    );
+                }
+            }
             assert!(!x["through"].as_str().unwrap().is_empty());
             let (subject, field) = match c["type"].as_str().unwrap() {
                 "own_position" => {

@@ -107,7 +107,15 @@ fn group(a: usize, c: &Change) -> (usize, bool) {
 }
 
 /// The candidate changes for actor `a` on issue `d` (see the module rules).
-fn candidates(p: &Problem, d: usize, a: usize, before: f64, step: f64) -> Vec<Change> {
+/// `points`: the only positions the issue allows (ordered options on their line), if any.
+fn candidates(
+    p: &Problem,
+    d: usize,
+    a: usize,
+    before: f64,
+    step: f64,
+    points: Option<&[f64]>,
+) -> Vec<Change> {
     let st = p.stances[d][a].expect("a stance");
     let target = st.position;
     let (lo, hi) = (
@@ -117,8 +125,11 @@ fn candidates(p: &Problem, d: usize, a: usize, before: f64, step: f64) -> Vec<Ch
     let (rl, rh) = p.red_line(d, a).unwrap_or((lo, hi));
     let mut out = Vec::new();
     let n_grid = (((hi - lo) / step).floor() as usize).min(1000);
-    for k in 0..=n_grid {
-        let x = lo + k as f64 * step;
+    let grid: Vec<f64> = match points {
+        Some(pts) => pts.to_vec(),
+        None => (0..=n_grid).map(|k| lo + k as f64 * step).collect(),
+    };
+    for x in grid {
         // Own side of the forecast (or beyond its own position), inside its red line.
         let own_side = (x - before) * (target - before) >= 0.0 && (target - before).abs() > 1e-9;
         if (x - target).abs() > 1e-9 && own_side && x >= rl - 1e-9 && x <= rh + 1e-9 {
@@ -137,7 +148,14 @@ fn candidates(p: &Problem, d: usize, a: usize, before: f64, step: f64) -> Vec<Ch
         };
         let dist = target - sk.position;
         if dist.abs() > 1e-9 {
-            let mut to = sk.position + dist.signum() * step.min(dist.abs());
+            // One step toward `a`; on an options line, the next option toward it.
+            let next = points.and_then(|pts| {
+                pts.iter()
+                    .copied()
+                    .filter(|&x| (x - sk.position) * dist > 1e-9 && (x - target) * dist <= 1e-9)
+                    .min_by(|x, y| (x - sk.position).abs().total_cmp(&(y - sk.position).abs()))
+            });
+            let mut to = next.unwrap_or(sk.position + dist.signum() * step.min(dist.abs()));
             if let Some((l, h)) = p.red_line(d, k) {
                 to = to.clamp(l, h);
             }
@@ -165,6 +183,8 @@ fn candidates(p: &Problem, d: usize, a: usize, before: f64, step: f64) -> Vec<Ch
 /// it has a stance, ranked by mean gain over `opts.draws` draws (the same draws for every
 /// change). Only changes that help on the point forecast and on average are returned. Models
 /// that forecast issue by issue are run on that issue alone; `joint` models (the SMP) on all.
+/// `points[d]`, when given, lists the only positions issue `d` allows (ordered options on their
+/// line, see [`crate::headline::option_point`]): announced and persuaded positions are among them.
 pub fn advise(
     p: &Problem,
     ranges: &StanceRanges,
@@ -172,6 +192,7 @@ pub fn advise(
     joint: bool,
     a: usize,
     opts: &AdviceOptions,
+    points: &[Option<Vec<f64>>],
 ) -> Vec<Move> {
     let mut out = Vec::new();
     for d in 0..p.issues.len() {
@@ -189,7 +210,8 @@ pub fn advise(
         // Point screen: every candidate, keeping the best of each group (and at most the three
         // best own positions) for the Monte Carlo ranking.
         let mut screened: Vec<(Change, f64, f64)> = Vec::new();
-        for c in candidates(&q, dd, a, before, opts.step) {
+        let pts = points.get(d).and_then(|x| x.as_deref());
+        for c in candidates(&q, dd, a, before, opts.step, pts) {
             let mut qc = q.clone();
             apply(&mut qc, dd, a, &c);
             if let Some(after) = model.point(&qc)[dd] {

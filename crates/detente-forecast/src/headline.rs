@@ -90,6 +90,17 @@ fn line_options(kind: &IssueKind) -> Option<usize> {
     }
 }
 
+/// For each issue of a prepared problem (`Prepared::scenario_issue`), the positions its line allows: the option points of
+/// an ordered options issue, `None` for a scale issue.
+pub fn line_points(s: &Scenario, scenario_issue: &[usize]) -> Vec<Option<Vec<f64>>> {
+    scenario_issue
+        .iter()
+        .map(|&ii| {
+            line_options(&s.issues[ii].kind).map(|m| (0..m).map(|k| option_point(k, m)).collect())
+        })
+        .collect()
+}
+
 /// Convert a scenario for the one-dimensional and spatial models. `constrained`: actors'
 /// red lines become acceptable ranges the dynamic models respect.
 pub fn prepare(s: &Scenario, constrained: bool) -> Prepared {

@@ -131,6 +131,11 @@ pub fn run(args: Args) -> CmdResult {
         seed: args.seed,
         noise,
     };
+    // Ordered options issues: only their options' points can be announced or asked for.
+    let points = match &input.scenario {
+        Some(sc) => detente_forecast::headline::line_points(sc, &input.scenario_issue),
+        None => Vec::new(),
+    };
     let mut advice = advise(
         p,
         &input.ranges,
@@ -138,17 +143,38 @@ pub fn run(args: Args) -> CmdResult {
         names[0] == "smp",
         a,
         &opts,
+        &points,
     );
     if let Some(f) = issue_filter {
         advice.retain(|x| x.issue == f);
     }
     advice.truncate(args.top);
-    let describe = |c: &Change| -> String {
+    // A position in few words: the option id on an options line, else the number.
+    let short = |d: usize, x: f64| -> String {
+        let opts = input
+            .scenario
+            .as_ref()
+            .map(|sc| sc.issues[input.scenario_issue[d]].options())
+            .unwrap_or(&[]);
+        if opts.is_empty() {
+            format!("{x:.1}")
+        } else {
+            let k = detente_forecast::headline::nearest_option(x, opts.len());
+            format!("`{}`", opts[k].id)
+        }
+    };
+    let describe = |d: usize, c: &Change| -> String {
         match c {
-            Change::OwnPosition { to } => format!("announce position {to:.1}"),
+            Change::OwnPosition { to } => {
+                format!("announce position {}", short(d, *to))
+            }
             Change::OwnSalience { to } => format!("set own salience to {to:.0}"),
             Change::PersuadePosition { actor, to } => {
-                format!("persuade {} to move to {to:.1}", p.actors[*actor].name)
+                format!(
+                    "persuade {} to move to {}",
+                    p.actors[*actor].name,
+                    short(d, *to)
+                )
             }
             Change::PersuadeSalience { actor, to } => {
                 format!("persuade {} to set salience {to:.0}", p.actors[*actor].name)
@@ -161,7 +187,7 @@ pub fn run(args: Args) -> CmdResult {
                 .iter()
                 .map(|x| {
                     json!({
-                        "issue": p.issues[x.issue].id, "change": x.change, "description": describe(&x.change),
+                        "issue": p.issues[x.issue].id, "change": x.change, "description": describe(x.issue, &x.change),
                         "forecast_before": x.forecast_before, "forecast_after": x.forecast_after,
                         "target": x.target, "gain": x.gain, "mean_gain": x.mean_gain,
                         "p_helps": x.p_helps, "through": x.through,
@@ -184,7 +210,7 @@ pub fn run(args: Args) -> CmdResult {
                     o,
                     "{},\"{}\",{},{},{},{},{},{},\"{}\"",
                     p.issues[x.issue].id,
-                    describe(&x.change).replace('"', "\"\""),
+                    describe(x.issue, &x.change).replace('"', "\"\""),
                     x.forecast_before,
                     x.forecast_after,
                     x.target,
@@ -229,7 +255,7 @@ pub fn run(args: Args) -> CmdResult {
                 t.add_row(vec![
                     (k + 1).to_string(),
                     p.issues[x.issue].id.clone(),
-                    describe(&x.change),
+                    describe(x.issue, &x.change),
                     format!(
                         "{:.1} → {:.1} ({:.0})",
                         x.forecast_before, x.forecast_after, x.target
