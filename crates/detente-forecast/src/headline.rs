@@ -13,7 +13,7 @@ use crate::io::StanceRanges;
 use crate::model::{IssueForecast, Model};
 use crate::montecarlo::{self, McResult, NoiseSpec};
 use crate::options::{self, OptionVoter};
-use crate::problem::{ActorInfo, IssueInfo, Problem, StancePoint};
+use crate::problem::{IssueInfo, Problem, StancePoint};
 use crate::{build_model, EumOptions, ModelConfig};
 use detente_scenario::{IssueKind, Position, RedLine, Scenario};
 use rand_chacha::rand_core::{Rng, SeedableRng};
@@ -101,43 +101,29 @@ pub fn line_points(s: &Scenario, scenario_issue: &[usize]) -> Vec<Option<Vec<f64
         .collect()
 }
 
-/// Convert a scenario for the one-dimensional and spatial models. `constrained`: actors'
-/// red lines become acceptable ranges the dynamic models respect.
+/// Convert a scenario for the one-dimensional and spatial models: the scale issues exactly as
+/// [`crate::io::from_scenario`] converts them (with their ranges), then every ordered options
+/// issue on the line of its order. `constrained`: actors' red lines become acceptable ranges the
+/// dynamic models respect.
 pub fn prepare(s: &Scenario, constrained: bool) -> Prepared {
-    let actors: Vec<ActorInfo> = s
-        .actors
-        .iter()
-        .map(|a| ActorInfo {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            capability: a.capability,
-        })
-        .collect();
-    let n = actors.len();
-    let mut p = Problem::new(s.meta.title.clone(), actors);
-    let (mut map, mut ranges) = (Vec::new(), StanceRanges::default());
+    let conv = crate::io::from_scenario(s);
+    let (mut p, mut ranges, mut map) = (conv.problem, conv.ranges, conv.scenario_issue);
+    let n = p.actors.len();
     for (ii, issue) in s.issues.iter().enumerate() {
-        let m = line_options(&issue.kind);
-        if !issue.is_scale() && m.is_none() {
+        let Some(m) = line_options(&issue.kind) else {
             continue;
-        }
-        let (mut st, mut pr, mut sr) = (vec![None; n], vec![None; n], vec![None; n]);
-        let mut lines = Vec::new();
+        };
+        let (mut st, pr, mut sr) = (vec![None; n], vec![None; n], vec![None; n]);
         for stance in s.stances_on(ii).filter(|st| st.actor < n) {
-            let (Some(x), Some(sal)) = (
-                stance.position.and_then(|q| point_of(q, m)),
+            if let (Some(x), Some(sal)) = (
+                stance.position.and_then(|q| point_of(q, Some(m))),
                 stance.salience,
-            ) else {
-                continue;
-            };
-            st[stance.actor] = Some(StancePoint {
-                position: x,
-                salience: sal / 100.0,
-            });
-            pr[stance.actor] = stance.position_range.filter(|_| m.is_none());
-            sr[stance.actor] = stance.salience_range.map(|(a, b)| (a / 100.0, b / 100.0));
-            if let Some(r) = stance.red_line.as_ref().and_then(|r| red_line_range(r, m)) {
-                lines.push((stance.actor, r));
+            ) {
+                st[stance.actor] = Some(StancePoint {
+                    position: x,
+                    salience: sal / 100.0,
+                });
+                sr[stance.actor] = stance.salience_range.map(|(a, b)| (a / 100.0, b / 100.0));
             }
         }
         p.push_issue(
@@ -146,20 +132,25 @@ pub fn prepare(s: &Scenario, constrained: bool) -> Prepared {
                 title: issue.title.clone(),
                 lo: detente_scenario::Issue::SCALE_MIN,
                 hi: detente_scenario::Issue::SCALE_MAX,
-                status_quo: issue.status_quo.and_then(|q| point_of(q, m)),
-                outcome: issue.outcome.and_then(|q| point_of(q, m)),
+                status_quo: issue.status_quo.and_then(|q| point_of(q, Some(m))),
+                outcome: issue.outcome.and_then(|q| point_of(q, Some(m))),
             },
             st,
         );
-        if constrained {
-            let d = p.issues.len() - 1;
-            for (a, (lo, hi)) in lines {
-                p.set_red_line(d, a, lo, hi);
-            }
-        }
         map.push(ii);
         ranges.position.push(pr);
         ranges.salience.push(sr);
+    }
+    if constrained {
+        for (d, &ii) in map.iter().enumerate() {
+            let m = line_options(&s.issues[ii].kind);
+            for stance in s.stances_on(ii).filter(|st| st.actor < n) {
+                let r = stance.red_line.as_ref().and_then(|r| red_line_range(r, m));
+                if let (Some((lo, hi)), Some(_)) = (r, p.stances[d][stance.actor]) {
+                    p.set_red_line(d, stance.actor, lo, hi);
+                }
+            }
+        }
     }
     Prepared {
         problem: p,
