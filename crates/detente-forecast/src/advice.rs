@@ -58,8 +58,8 @@ pub struct Move {
     pub through: String,
 }
 
-/// A one-issue copy of `p` (issue `d` only) with its ranges, for the per-issue models.
-fn only_issue(p: &Problem, ranges: &StanceRanges, d: usize) -> (Problem, StanceRanges) {
+/// A one-issue copy of `p` (issue `d` only, with its red lines), for the per-issue models.
+fn only_issue(p: &Problem, d: usize) -> Problem {
     let mut q = Problem::new(p.title.clone(), p.actors.clone());
     q.push_issue(p.issues[d].clone(), p.stances[d].clone());
     for a in 0..p.actors.len() {
@@ -67,14 +67,7 @@ fn only_issue(p: &Problem, ranges: &StanceRanges, d: usize) -> (Problem, StanceR
             q.set_red_line(0, a, lo, hi);
         }
     }
-    let pick = |v: &Vec<Vec<Option<(f64, f64)>>>| v.get(d).cloned().into_iter().collect();
-    (
-        q,
-        StanceRanges {
-            position: pick(&ranges.position),
-            salience: pick(&ranges.salience),
-        },
-    )
+    q
 }
 
 fn apply(q: &mut Problem, d: usize, a: usize, c: &Change) {
@@ -197,11 +190,12 @@ pub fn advise(
     let mut out = Vec::new();
     for d in 0..p.issues.len() {
         let Some(st) = p.stances[d][a] else { continue };
-        let (q, r, dd) = if joint {
-            (p.clone(), ranges.clone(), d)
+        // Per-issue models run on issue `d` alone; the draws perturb the whole problem (the
+        // same draws as `forecast --monte-carlo`) and keep that issue.
+        let (q, dd) = if joint {
+            (p.clone(), d)
         } else {
-            let (q, r) = only_issue(p, ranges, d);
-            (q, r, 0)
+            (only_issue(p, d), 0)
         };
         let Some(before) = model.point(&q)[dd] else {
             continue;
@@ -232,7 +226,14 @@ pub fn advise(
         }
         // Monte Carlo ranking: the same draws with and without each change.
         let draws: Vec<Problem> = (0..opts.draws as u64)
-            .map(|t| perturb(&q, &r, &opts.noise, opts.seed, t))
+            .map(|t| {
+                let x = perturb(p, ranges, &opts.noise, opts.seed, t);
+                if joint {
+                    x
+                } else {
+                    only_issue(&x, d)
+                }
+            })
             .collect();
         let base: Vec<Option<f64>> = draws.iter().map(|x| model.point(x)[dd]).collect();
         let mut best: Vec<Move> = Vec::new();
