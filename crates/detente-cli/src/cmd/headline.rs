@@ -23,16 +23,19 @@ pub fn refuse_if_nothing_to_forecast(s: &Scenario, file: &str) -> Result<(), Cli
     if ok {
         return Ok(());
     }
-    let drafts: Vec<String> = s
+    let all: Vec<String> = s
         .stances
         .iter()
         .filter(|st| st.position.is_none() || st.salience.is_none())
-        .take(20)
         .map(|st| format!("{} on {}", s.actors[st.actor].id, s.issues[st.issue].id))
         .collect();
+    let mut drafts: Vec<String> = all.iter().take(20).cloned().collect();
+    if all.len() > 20 {
+        drafts.push(format!("and {} more", all.len() - 20));
+    }
     Err(CliError::bad_input(format!(
         "{file}: nothing to analyse: no issue has two actors with both a position and a salience{}; \
-         set `position` and `salience` on the stances (e.g. with `detente extract` then by hand)",
+         set `position` and `salience` on these stances by hand (an extracted draft leaves them empty)",
         if drafts.is_empty() {
             String::new()
         } else {
