@@ -617,3 +617,18 @@ fn csv_has_a_headline_row_for_every_issue() {
         );
     }
 }
+
+#[test]
+fn advise_gives_the_same_ranking_whatever_the_threads() {
+    let go = |threads: &str| {
+        let out = detente()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["advise", flagship().to_str().unwrap(), "--actor", "russia"])
+            .args(["--format", "json", "--draws", "16", "--seed", "4"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout
+    };
+    assert_eq!(go("1"), go("2"));
+}

@@ -13,6 +13,7 @@ use crate::model::{Interaction, IssueForecast, Model};
 use crate::montecarlo::{perturb, NoiseSpec};
 use crate::problem::Problem;
 use crate::sensitivity::Change;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How advice is searched and ranked.
@@ -235,14 +236,22 @@ pub fn advise(
                 }
             })
             .collect();
-        let base: Vec<Option<f64>> = draws.iter().map(|x| model.point(x)[dd]).collect();
+        // Draws in parallel, gathered in draw order and summed in that order: the same
+        // result whatever the number of threads.
+        let base: Vec<Option<f64>> = draws.par_iter().map(|x| model.point(x)[dd]).collect();
         let mut best: Vec<Move> = Vec::new();
         for (c, after, gain) in kept {
+            let after_draws: Vec<Option<f64>> = draws
+                .par_iter()
+                .map(|x| {
+                    let mut xc = x.clone();
+                    apply(&mut xc, dd, a, &c);
+                    model.point(&xc)[dd]
+                })
+                .collect();
             let (mut sum, mut helps, mut n) = (0.0, 0, 0);
-            for (t, x) in draws.iter().enumerate() {
-                let mut xc = x.clone();
-                apply(&mut xc, dd, a, &c);
-                if let (Some(b0), Some(b1)) = (base[t], model.point(&xc)[dd]) {
+            for (b0, b1) in base.iter().zip(&after_draws) {
+                if let (Some(b0), Some(b1)) = (b0, b1) {
                     let g = (b0 - target).abs() - (b1 - target).abs();
                     sum += g;
                     helps += usize::from(g > 1e-9);
