@@ -639,7 +639,8 @@ fn line_headline(
     }
 }
 
-/// The voters of an unordered options issue (saliences drawn for draw `t`, or as stated).
+/// The voters of an unordered options issue (saliences drawn for draw `t` from their ranges,
+/// triangular with the stated value as mode; or as stated).
 fn voters(s: &Scenario, ii: usize, draw: Option<(u64, u64)>) -> Vec<OptionVoter> {
     let m = s.issues[ii].options().len();
     let mut rng = draw.map(|(seed, t)| {
@@ -652,8 +653,18 @@ fn voters(s: &Scenario, ii: usize, draw: Option<(u64, u64)>) -> Vec<OptionVoter>
             let own = st.position?.as_option()?;
             let mut sal = st.salience? / 100.0;
             if let (Some(r), Some((lo, hi))) = (rng.as_mut(), st.salience_range) {
+                // Triangular on the range with the stated value as mode, as `montecarlo` draws.
                 let u = ((r.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-                sal = (lo + u * (hi - lo)) / 100.0;
+                let m = (sal * 100.0).clamp(lo, hi);
+                let f = if hi > lo { (m - lo) / (hi - lo) } else { 0.5 };
+                let x = if hi <= lo {
+                    m
+                } else if u < f {
+                    lo + (u * (hi - lo) * (m - lo)).sqrt()
+                } else {
+                    hi - ((1.0 - u) * (hi - lo) * (hi - m)).sqrt()
+                };
+                sal = x / 100.0;
             }
             let rejects = match &st.red_line {
                 Some(RedLine::Rejects { options }) => options.clone(),
