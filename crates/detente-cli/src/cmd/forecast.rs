@@ -647,6 +647,7 @@ fn finish(
                 let _ = writeln!(o, "{title}");
             }
             let mut t = table();
+            t.set_width(100);
             let mut header = vec!["Issue", "Model", "Forecast", "Nearest anchor / meaning"];
             if mc.is_some() {
                 header.extend(["MC median [5%–95%]", "P(≥ threshold)"]);
