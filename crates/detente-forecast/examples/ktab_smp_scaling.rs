@@ -28,6 +28,7 @@ fn scenario(n: usize, nd: usize, seed: u64) -> SmpInput {
         sal,
         pos,
         accommodation: None,
+        bounds: Vec::new(),
     }
 }
 

@@ -24,6 +24,7 @@ fn main() {
         sal,
         pos,
         accommodation: None,
+        bounds: Vec::new(),
     };
     let out = run(&input, &KtabParams::default(), 1, None, true, 100);
     println!("There were {} states", out.states.len());

@@ -854,7 +854,15 @@ veto_players = ["north", "south"]
         let s = scenario();
         let eum: Box<dyn Model> = Box::new(crate::Eum::default());
         let smp: Box<dyn Model> = Box::new(crate::Smp::default());
-        for (model, constrained) in [(&eum, true), (&eum, false), (&smp, true), (&smp, false)] {
+        let ktab = crate::build_model("smp", &ModelConfig::default()).unwrap();
+        for (model, constrained) in [
+            (&eum, true),
+            (&eum, false),
+            (&smp, true),
+            (&smp, false),
+            (&ktab, true),
+            (&ktab, false),
+        ] {
             let p = prepare(&s, constrained);
             let f = &model.forecast(&p.problem)[0];
             let south = f.actors.iter().position(|&a| a == 1).unwrap();

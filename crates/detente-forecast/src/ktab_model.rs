@@ -162,6 +162,21 @@ pub fn convert(p: &Problem) -> Converted {
             sal,
             pos,
             accommodation,
+            bounds: if p.red_lines.is_empty() {
+                Vec::new()
+            } else {
+                (0..n * nd)
+                    .map(|k| {
+                        let (a, d) = (actors[k / nd], k % nd);
+                        p.red_line(d, a).map(|(lo, hi)| {
+                            (
+                                (lo - scale[d].0) / scale[d].1,
+                                (hi - scale[d].0) / scale[d].1,
+                            )
+                        })
+                    })
+                    .collect()
+            },
         },
         actors,
         scale,

@@ -46,6 +46,10 @@ pub struct SmpInput {
     /// The ideal-adjustment (accommodation) matrix `acc[i*n + j]`: how far i's ideal moves to
     /// j's new position each step. `None` = identity (ideals follow positions).
     pub accommodation: Option<Vec<f64>>,
+    /// Each actor's acceptable range per dimension (`bounds[i*nd + d]`, 0–1 scale; its red
+    /// line): every new state's position is clamped into it. Empty = no constraint (KTAB's
+    /// algorithm unchanged).
+    pub bounds: Vec<Option<(f64, f64)>>,
 }
 
 /// Stop rule constants of KTAB's `SMPModel::configExec`.
@@ -251,6 +255,13 @@ pub fn run(
         st.chosen = chosen;
         st.challenges = challenges;
         states.push(st);
+        let mut np = np;
+        // Never past an actor's own red line (no-op without bounds).
+        for (x, b) in np.iter_mut().zip(&input.bounds) {
+            if let Some((lo, hi)) = b {
+                *x = x.clamp(*lo, *hi);
+            }
+        }
         ideal = new_ideals(input, &np, &ideal);
         pos = np;
     }
