@@ -632,3 +632,59 @@ fn advise_gives_the_same_ranking_whatever_the_threads() {
     };
     assert_eq!(go("1"), go("2"));
 }
+
+/// `--compare-as-of DATE`: every issue's headline then and how it moved; bad dates and table
+/// inputs are refused.
+#[test]
+fn compare_as_of_shows_how_every_headline_moved() {
+    let f = flagship();
+    let v = forecast_json(
+        &f,
+        &["--monte-carlo", "50", "--compare-as-of", "2025-02-28"],
+    );
+    let cmp = &v["compare"];
+    assert_eq!(cmp["as_of"], "2025-02-28");
+    let ids: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    let cids: Vec<&Value> = cmp["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert_eq!(ids, cids, "every issue compared");
+    for (i, c) in v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cmp["issues"].as_array().unwrap())
+    {
+        if let (Some(now), Some(then), Some(moved)) = (
+            i["headline"]["forecast"].as_f64(),
+            c["then"]["forecast"].as_f64(),
+            c["moved"].as_f64(),
+        ) {
+            assert!((now - then - moved).abs() < 1e-9);
+        }
+    }
+    let table = detente()
+        .args(["forecast", f.to_str().unwrap(), "--monte-carlo", "50"])
+        .args(["--compare-as-of", "2025-02-28"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("How the headline moved from 2025-02-28")
+    );
+    for bad in ["2025-13-45x", "2031-01-01"] {
+        let out = detente()
+            .args(["forecast", f.to_str().unwrap(), "--compare-as-of", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--compare-as-of"));
+    }
+}

@@ -82,6 +82,10 @@ pub struct Args {
     /// Scenario input: after the headline, print the full per-model table (default: compact)
     #[arg(long)]
     pub models: bool,
+    /// Scenario input: also forecast the scenario as of DATE (YYYY-MM-DD; its dated stances in
+    /// force then) and show how each issue's headline moved from then to now (or to --as-of)
+    #[arg(long, value_name = "DATE")]
+    pub compare_as_of: Option<String>,
 }
 
 /// Largest number of forecasts (runs × models × issues) a Monte Carlo run keeps in memory.
@@ -392,6 +396,25 @@ pub fn run(args: Args) -> CmdResult {
         )?),
         None => None,
     };
+    // --compare-as-of: the same headline on the scenario as of another date.
+    let then = match (&args.compare_as_of, &input.scenario) {
+        (Some(date), Some(_)) => {
+            let full = crate::common::load_scenario_latest(&args.input)?;
+            let sc = full
+                .at(date)
+                .map_err(|e| CliError::bad_input(format!("--compare-as-of {date}: {e}")))?;
+            Some((
+                date.clone(),
+                super::headline::analyse_for_cli(&sc, &args, &names, cfg, MAX_SAMPLES)?,
+            ))
+        }
+        (Some(_), None) => {
+            return Err(CliError::bad_input(
+                "--compare-as-of needs a scenario (dated stances); this input is a table",
+            ))
+        }
+        _ => None,
+    };
     let results: Vec<Vec<IssueForecast>> = names
         .iter()
         .enumerate()
@@ -426,7 +449,7 @@ pub fn run(args: Args) -> CmdResult {
             }
             if let Some(mut mc) = analysis.as_ref().and_then(|a| a.mc.clone()) {
                 mc.distributions = super::headline::resummarise(&mc, &thresholds);
-                return finish(&args, &input, &names, cfg, &results, Some(mc), analysis.as_ref(), exchange_run.as_ref());
+                return finish(&args, &input, &names, cfg, &results, Some(mc), analysis.as_ref(), exchange_run.as_ref(), then.as_ref());
             }
             let bar = progress_bar(n as u64);
             let mc = montecarlo::run(p, &input.ranges, &spec, &models, n, args.seed, &thresholds, &|k| {
@@ -446,7 +469,17 @@ pub fn run(args: Args) -> CmdResult {
             None
         }
     };
-    finish(&args, &input, &names, cfg, &results, mc, analysis.as_ref(), exchange_run.as_ref())
+    finish(
+        &args,
+        &input,
+        &names,
+        cfg,
+        &results,
+        mc,
+        analysis.as_ref(),
+        exchange_run.as_ref(),
+        then.as_ref(),
+    )
 }
 
 /// Tornado, plot and output of a forecast whose models (and Monte Carlo) have run.
@@ -459,6 +492,7 @@ fn finish(
     mc: Option<McResult>,
     analysis: Option<&headline::Analysis>,
     exchange_run: Option<&exchange::ExchangeRun>,
+    then: Option<&(String, headline::Analysis)>,
 ) -> CmdResult {
     let p = &input.problem;
     let models: Vec<_> = names
@@ -552,6 +586,12 @@ fn finish(
             top.insert("input".into(), json!(args.input.display().to_string()));
             top.insert("models".into(), json!(names));
             top.insert("options".into(), json!(cfg));
+            if let (Some(a), Some((date, t))) = (analysis, then) {
+                top.insert(
+                    "compare".into(),
+                    super::headline::compare_json(t, a, date, input.scenario.as_ref()),
+                );
+            }
             if let Some(a) = analysis {
                 top.insert(
                     "headline".into(),
@@ -638,6 +678,14 @@ fn finish(
             };
             if let Some(a) = analysis {
                 o.push_str(&super::headline::headline_table(a, title));
+                if let Some((date, t)) = then {
+                    o.push_str(&super::headline::compare_table(
+                        t,
+                        a,
+                        date,
+                        input.scenario.as_ref(),
+                    ));
+                }
                 if !args.models {
                     o.push_str(&compact_models(input, names, results));
                     return write_stdout(&o);

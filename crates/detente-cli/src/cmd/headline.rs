@@ -285,3 +285,73 @@ pub fn options_issue_json(h: &IssueHeadline) -> Value {
     issue_fields(h, &mut o);
     Value::Object(o)
 }
+
+/// The forecast of one issue in a few words (the central value and option, or the option).
+fn short(h: &IssueHeadline) -> String {
+    match (h.headline.forecast, &h.headline.option) {
+        (Some(x), Some(o)) => format!("{x:.0} {}", cut(o, 16)),
+        (Some(x), None) => format!("{x:.1}"),
+        (None, Some(o)) => cut(o, 18),
+        (None, None) => "—".into(),
+    }
+}
+
+fn grade(h: &IssueHeadline) -> &'static str {
+    match h.headline.stability {
+        Stability::Stable => "stable",
+        Stability::Fragile => "fragile",
+    }
+}
+
+/// How each issue's headline moved from `then` (as of `date`) to `now` (≤ 100 columns).
+pub fn compare_table(then: &Analysis, now: &Analysis, date: &str, s: Option<&Scenario>) -> String {
+    let now_date = s
+        .and_then(|s| s.meta.as_of.clone())
+        .unwrap_or_else(|| "now".into());
+    let mut t = table();
+    t.set_width(100);
+    t.set_header(vec![
+        "Issue".to_string(),
+        format!("As of {date}"),
+        format!("As of {now_date}"),
+        "Moved".to_string(),
+        "Grade then → now".to_string(),
+    ]);
+    for h in &now.issues {
+        let Some(b) = then.issues.iter().find(|x| x.id == h.id) else {
+            continue;
+        };
+        let moved = match (b.headline.forecast, h.headline.forecast) {
+            (Some(x), Some(y)) if (y - x).abs() >= 0.05 => format!("{:+.1}", y - x),
+            (Some(_), Some(_)) => "—".into(),
+            _ if b.headline.option != h.headline.option => "option changed".into(),
+            _ => "—".into(),
+        };
+        t.add_row(vec![
+            cut(&h.title, 30),
+            short(b),
+            short(h),
+            moved,
+            format!("{} → {}", grade(b), grade(h)),
+        ]);
+    }
+    format!("\nHow the headline moved from {date} to {now_date}:\n{t}\n")
+}
+
+/// The JSON of `--compare-as-of`: the date and, per issue, the headline then and the move.
+pub fn compare_json(then: &Analysis, now: &Analysis, date: &str, s: Option<&Scenario>) -> Value {
+    let issues: Vec<Value> = now
+        .issues
+        .iter()
+        .filter_map(|h| {
+            let b = then.issues.iter().find(|x| x.id == h.id)?;
+            let moved = match (b.headline.forecast, h.headline.forecast) {
+                (Some(x), Some(y)) => Some(y - x),
+                _ => None,
+            };
+            Some(json!({"id": h.id, "then": b.headline, "moved": moved,
+                        "option_changed": b.headline.option != h.headline.option}))
+        })
+        .collect();
+    json!({"as_of": date, "now": s.and_then(|s| s.meta.as_of.clone()), "issues": issues})
+}
