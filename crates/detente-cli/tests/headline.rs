@@ -688,3 +688,20 @@ fn compare_as_of_shows_how_every_headline_moved() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--compare-as-of"));
     }
 }
+
+/// With evidence kinds (scenario v2), each headline says how well its stances are evidenced.
+#[test]
+fn the_headline_reports_evidence_strength() {
+    let v2 = root().join("tests/data/valid/v2.toml");
+    let v = forecast_json(&v2, &["--monte-carlo", "50"]);
+    let strengths: Vec<&str> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["headline"]["evidence_strength"].as_str().unwrap())
+        .collect();
+    assert!(
+        strengths.contains(&"strong") && strengths.contains(&"medium"),
+        "{strengths:?}"
+    );
+}

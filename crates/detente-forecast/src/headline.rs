@@ -241,6 +241,48 @@ pub struct Headline {
     pub p_no_agreement: Option<f64>,
     /// Actors with a position and a salience on this issue.
     pub positioned: Vec<String>,
+    /// How well the positioned stances are evidenced: the capability × salience weighted median
+    /// of their evidence strength (`strong`, `medium`, `unspecified`, `weak`, `none`; see
+    /// docs/scenario-format.md); `None` when no stance has weight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_strength: Option<detente_scenario::Strength>,
+}
+
+/// The capability × salience weighted median evidence strength of the positioned stances.
+fn evidence_strength(s: &Scenario, ii: usize) -> Option<detente_scenario::Strength> {
+    let mut v: Vec<(detente_scenario::Strength, f64)> = s
+        .stances_on(ii)
+        .filter(|st| st.position.is_some())
+        .filter_map(|st| {
+            let w = s.actors.get(st.actor)?.capability * st.salience?;
+            (w > 0.0).then(|| (st.strength(), w))
+        })
+        .collect();
+    let total: f64 = v.iter().map(|x| x.1).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut acc = 0.0;
+    for (k, w) in &v {
+        acc += w;
+        if acc >= total / 2.0 {
+            return Some(*k);
+        }
+    }
+    v.last().map(|x| x.0)
+}
+
+/// A fragility reason when most of the weight rests on weak or no evidence.
+fn evidence_reason(e: Option<detente_scenario::Strength>) -> Option<String> {
+    use detente_scenario::Strength::{None as NoEvidence, Weak};
+    match e {
+        Some(k @ (Weak | NoEvidence)) => Some(format!(
+            "most of the weight rests on {} evidence",
+            k.as_str()
+        )),
+        _ => None,
+    }
 }
 
 /// The analysis of one scenario issue.
@@ -613,6 +655,8 @@ fn line_headline(
     if pos.len() < 2 {
         reasons.push(format!("only {} actor(s) take a position", pos.len()));
     }
+    let evidence = evidence_strength(s, ii);
+    reasons.extend(evidence_reason(evidence));
     Headline {
         forecast: central,
         option: match (m, central) {
@@ -636,6 +680,7 @@ fn line_headline(
         vetoed_by,
         p_no_agreement,
         positioned: pos,
+        evidence_strength: evidence,
     }
 }
 
@@ -739,6 +784,8 @@ fn options_headline(s: &Scenario, ii: usize, o: &HeadlineOptions, veto: &[usize]
     if pos.len() < 2 {
         reasons.push(format!("only {} actor(s) take a position", pos.len()));
     }
+    let evidence = evidence_strength(s, ii);
+    reasons.extend(evidence_reason(evidence));
     Headline {
         forecast: None,
         option: best.map(|k| issue.options()[k].id.clone()),
@@ -760,6 +807,7 @@ fn options_headline(s: &Scenario, ii: usize, o: &HeadlineOptions, veto: &[usize]
         vetoed_by,
         p_no_agreement,
         positioned: pos,
+        evidence_strength: evidence,
     }
 }
 
