@@ -262,7 +262,7 @@ fn evidence_strength(s: &Scenario, ii: usize) -> Option<detente_scenario::Streng
     if total <= 0.0 {
         return None;
     }
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.sort_by_key(|x| x.0);
     let mut acc = 0.0;
     for (k, w) in &v {
         acc += w;

@@ -483,6 +483,7 @@ pub fn run(args: Args) -> CmdResult {
 }
 
 /// Tornado, plot and output of a forecast whose models (and Monte Carlo) have run.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     args: &Args,
     input: &Input,
