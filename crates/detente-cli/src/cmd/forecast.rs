@@ -418,11 +418,13 @@ pub fn run(args: Args) -> CmdResult {
     let results: Vec<Vec<IssueForecast>> = names
         .iter()
         .enumerate()
-        .map(|(k, n)| match (&exchange_run, *n == "exchange", &analysis) {
-            (Some(run), true, _) => run.forecasts.clone(),
-            (_, _, Some(a)) => a.results[k].clone(),
-            _ => models[k].forecast(p),
-        })
+        .map(
+            |(k, n)| match (&exchange_run, *n == "exchange", &analysis) {
+                (Some(run), true, _) => run.forecasts.clone(),
+                (_, _, Some(a)) => a.results[k].clone(),
+                _ => models[k].forecast(p),
+            },
+        )
         .collect();
 
     // Monte Carlo.
@@ -608,7 +610,7 @@ fn finish(
                 );
             }
             if let Some(run) = exchange_run {
-                let stated = super::forecast_exchange::stated_trades(&input, run);
+                let stated = super::forecast_exchange::stated_trades(input, run);
                 top.insert(
                     "stated_trades".into(),
                     super::forecast_exchange::stated_trades_json(p, &stated),
@@ -788,7 +790,7 @@ fn finish(
             }
             if let Some(run) = exchange_run {
                 super::forecast_exchange::print_exchanges(&mut o, p, run);
-                let stated = super::forecast_exchange::stated_trades(&input, run);
+                let stated = super::forecast_exchange::stated_trades(input, run);
                 super::forecast_exchange::print_stated_trades(&mut o, p, &stated);
             }
             if let Some(mc) = &mc {
