@@ -113,7 +113,14 @@ pub fn stated_trades(input: &super::forecast::Input, run: &ExchangeRun) -> Vec<S
     };
     let p = &input.problem;
     let actor = |a: usize| p.actors.iter().position(|x| x.id == s.actors[a].id);
-    let issue = |i: usize| input.scenario_issue.iter().position(|&k| k == i);
+    // Stated trades are compared on scale issues only (ordered options issues are on the
+    // models' line too, but a trade of options is not a move of a few points).
+    let issue = |i: usize| {
+        s.issues[i]
+            .is_scale()
+            .then(|| input.scenario_issue.iter().position(|&k| k == i))
+            .flatten()
+    };
     s.linkages
         .iter()
         .filter_map(|l| match &l.kind {
