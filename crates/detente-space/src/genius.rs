@@ -4,6 +4,8 @@ use crate::xml::{self, Element};
 use crate::{
     DiscretiseOptions, Domain, LinearAdditive, OutcomeSpace, Party, SpaceError, SpaceIssue,
 };
+use detente_scenario::limits::{self, Limit};
+use detente_scenario::safe_io::read_bounded;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -166,6 +168,14 @@ fn read_domain(doc: &Doc, opts: &DiscretiseOptions, errors: &mut Vec<SpaceError>
                         continue;
                     }
                     let k = opts.real_points.max(2);
+                    if let Err(m) = limits::check(
+                        Limit::PointsPerIssue,
+                        k as u64,
+                        &format!("real issue `{name}`: {k} points (--real-points)"),
+                    ) {
+                        errors.push(doc.err(el, m));
+                        continue;
+                    }
                     let numbers: Vec<f64> = if lo == hi {
                         vec![lo]
                     } else {
@@ -373,8 +383,12 @@ fn read_profile(
 }
 
 fn load_doc(path: &Path) -> Result<Doc, SpaceError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| SpaceError::new(path, format!("cannot read: {e}")))?;
+    let bytes = read_bounded(path, Limit::GeniusBytes).map_err(|e| {
+        SpaceError::new(
+            path,
+            e.message.replace(&format!("{}: ", path.display()), ""),
+        )
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         SpaceError::new(
             path,
@@ -423,6 +437,14 @@ impl Domain {
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
             .collect();
         files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        // Every file is a party (but one): bound them before reading any.
+        if let Err(m) = limits::check(
+            Limit::Actors,
+            files.len().saturating_sub(1) as u64,
+            "GENIUS profiles in this folder",
+        ) {
+            return Err(vec![SpaceError::new(folder, m)]);
+        }
         let mut errors = Vec::new();
         let mut domain_doc: Option<Doc> = None;
         let mut profiles: Vec<Doc> = Vec::new();
@@ -456,6 +478,9 @@ impl Domain {
             ));
         }
         let dom_issues = read_domain(&domain_doc, opts, &mut errors);
+        if let Err(m) = limits::check(Limit::Issues, dom_issues.len() as u64, "GENIUS issues") {
+            errors.push(SpaceError::new(&domain_doc.path, m));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -42,6 +42,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
+    crate::common::within(
+        detente_scenario::limits::Limit::Threads,
+        args.jobs as u64,
+        "--jobs",
+    )?;
     let mut gazetteer = Gazetteer::builtin();
     if let Some(g) = &args.gazetteer {
         let extra = Gazetteer::from_file(g).map_err(|e| CliError::bad_input(e.to_string()))?;

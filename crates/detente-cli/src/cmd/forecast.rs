@@ -117,8 +117,11 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
             scenario_issue: conv.scenario_issue,
         }
     } else {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+        let bytes = detente_scenario::safe_io::read_bounded(
+            path,
+            detente_scenario::limits::Limit::CsvBytes,
+        )
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             CliError::bad_input(format!(
                 "{}: not UTF-8 text (byte {}); save the file as UTF-8 CSV",

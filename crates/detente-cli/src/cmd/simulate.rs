@@ -212,6 +212,8 @@ fn fmt_opt(x: Option<f64>) -> String {
 }
 
 pub fn run(args: Args) -> CmdResult {
+    use detente_scenario::limits::Limit;
+    crate::common::within(Limit::Rounds, args.protocol.rounds.into(), "--rounds")?;
     let loaded = load(&args.domain)?;
     let (domain, arena) = (&loaded.domain, &loaded.arena);
     let specs = negotiators_for(&args.negotiators, arena)?;

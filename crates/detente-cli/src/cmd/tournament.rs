@@ -66,6 +66,16 @@ pub fn run(args: Args) -> CmdResult {
     if args.threads == Some(0) {
         return Err(CliError::bad_input("--threads must be at least 1"));
     }
+    {
+        use crate::common::within;
+        use detente_scenario::limits::Limit;
+        within(Limit::Rounds, args.protocol.rounds.into(), "--rounds")?;
+        within(
+            Limit::Threads,
+            args.threads.unwrap_or(1) as u64,
+            "--threads",
+        )?;
+    }
     if args.scenarios.is_empty() && args.genius.is_empty() {
         return Err(CliError::bad_input(
             "give one or more SCENARIO files and/or --genius FOLDER",
