@@ -75,7 +75,14 @@ pub fn load(path: &Path) -> Loaded {
     };
     let bytes = match safe_io::read_bounded(path, limits::Limit::ScenarioBytes) {
         Ok(b) => b,
-        Err(e) => return sink_file_diag(e.message, e.hint),
+        // The diagnostic names the file already.
+        Err(e) => {
+            let message = match e.message.strip_prefix(&format!("{} ", path.display())) {
+                Some(rest) => rest.to_string(),
+                None => e.message,
+            };
+            return sink_file_diag(message, e.hint);
+        }
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     load_bytes(&bytes, path, &base)

@@ -33,7 +33,7 @@ fn err(message: String, hint: &str) -> ReadError {
 fn not_regular(path: &Path, ft: std::fs::FileType) -> Option<ReadError> {
     use std::os::unix::fs::FileTypeExt;
     let what = if ft.is_dir() {
-        "a folder"
+        "a directory"
     } else if ft.is_fifo() {
         "a FIFO (named pipe)"
     } else if ft.is_char_device() || ft.is_block_device() {
@@ -207,7 +207,7 @@ mod tests {
         let e = read_bounded(Path::new("/dev/zero"), Limit::ScenarioBytes).unwrap_err();
         assert!(e.message.contains("a device"), "{e}");
         let e = read_bounded(Path::new("/tmp"), Limit::ScenarioBytes).unwrap_err();
-        assert!(e.message.contains("a folder"), "{e}");
+        assert!(e.message.contains("a directory"), "{e}");
     }
 
     #[test]

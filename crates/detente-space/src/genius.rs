@@ -382,14 +382,14 @@ fn read_profile(
     })
 }
 
-fn load_doc(path: &Path) -> Result<Doc, SpaceError> {
+fn read_doc_text(path: &Path) -> Result<String, SpaceError> {
     let bytes = read_bounded(path, Limit::GeniusBytes).map_err(|e| {
         SpaceError::new(
             path,
             e.message.replace(&format!("{}: ", path.display()), ""),
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         SpaceError::new(
             path,
             format!(
@@ -397,11 +397,11 @@ fn load_doc(path: &Path) -> Result<Doc, SpaceError> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    })
+}
+
+fn parse_doc(path: &Path, text: &str) -> Result<Doc, SpaceError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
     match xml::parse(&text) {
         Ok(root) => Ok(Doc {
             path: path.to_path_buf(),
@@ -445,11 +445,40 @@ impl Domain {
         ) {
             return Err(vec![SpaceError::new(folder, m)]);
         }
+        let texts = files
+            .into_iter()
+            .map(|f| read_doc_text(&f).map(|t| (f, t)))
+            .collect();
+        Self::from_genius_files(folder, texts, opts)
+    }
+
+    /// Read a GENIUS domain from file texts already in memory (`(file name, text)`, sorted by
+    /// file name), as [`Domain::from_genius_with`] reads a folder. For fuzzing and servers.
+    pub fn from_genius_texts(
+        folder: &Path,
+        files: Vec<(PathBuf, String)>,
+        opts: &DiscretiseOptions,
+    ) -> Result<Domain, Vec<SpaceError>> {
+        if let Err(m) = limits::check(
+            Limit::Actors,
+            files.len().saturating_sub(1) as u64,
+            "GENIUS profiles",
+        ) {
+            return Err(vec![SpaceError::new(folder, m)]);
+        }
+        Self::from_genius_files(folder, files.into_iter().map(Ok).collect(), opts)
+    }
+
+    fn from_genius_files(
+        folder: &Path,
+        files: Vec<Result<(PathBuf, String), SpaceError>>,
+        opts: &DiscretiseOptions,
+    ) -> Result<Domain, Vec<SpaceError>> {
         let mut errors = Vec::new();
         let mut domain_doc: Option<Doc> = None;
         let mut profiles: Vec<Doc> = Vec::new();
         for f in files {
-            match load_doc(&f) {
+            match f.and_then(|(path, text)| parse_doc(&path, &text)) {
                 Err(e) => errors.push(e),
                 Ok(doc) => match doc.root.name.as_str() {
                     "negotiation_template" => {
