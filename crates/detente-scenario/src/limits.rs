@@ -79,7 +79,7 @@ pub const ALL: &[Spec] = &[
         16 * MIB,
         "bytes of one GENIUS XML file",
     ),
-    spec(Limit::Actors, "actors", 500, "actors (or GENIUS parties)"),
+    spec(Limit::Actors, "actors", 250, "actors (or GENIUS parties)"),
     spec(Limit::Issues, "issues", 200, "issues"),
     spec(
         Limit::Evidence,

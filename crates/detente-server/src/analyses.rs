@@ -380,7 +380,16 @@ fn opt_step(o: &Value) -> Result<Option<f64>, String> {
     match o.get("step") {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(x) if x > 0.0 && x <= 100.0 => Ok(Some(x)),
+            Some(x) if x > 0.0 && x <= 100.0 => {
+                // Points per scale issue, counted before anything is allocated.
+                let n = detente_space::scale_point_count(x).unwrap_or(u64::MAX);
+                detente_scenario::limits::check(
+                    detente_scenario::limits::Limit::PointsPerIssue,
+                    n,
+                    &format!("`step` {x} gives {n} points per scale issue; use a larger step, or"),
+                )?;
+                Ok(Some(x))
+            }
             _ => Err("`step` must be a number in (0, 100]".into()),
         },
     }
@@ -451,7 +460,13 @@ pub fn deals(scenario: &Scenario, o: &DealsOptions, progress: &Progress) -> Resu
         conditionals: domain.conditional_red_lines(scenario),
         ..Default::default()
     };
-    let a = detente_deals::analyse(&domain, &opts).map_err(|e| e.to_string())?;
+    // Cancellation is checked after every chunk of the streaming pass.
+    let tick = |done: u64, total: u64| {
+        progress.set(0.05 + 0.75 * done as f64 / total.max(1) as f64);
+        !progress.is_cancelled()
+    };
+    let a = detente_deals::analyse_with_progress(&domain, &opts, Some(&tick))
+        .map_err(|e| e.to_string())?;
     if progress.is_cancelled() {
         return Err("cancelled".into());
     }
@@ -811,8 +826,9 @@ pub fn tournament(
     let tick = || {
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress.set(d as f64 / total.max(1) as f64);
+        !progress.is_cancelled()
     };
-    let r = detente_simulate::run_tournament(&arena, &o.negotiators, &config, &tick)?;
+    let r = detente_simulate::run_tournament_cancellable(&arena, &o.negotiators, &config, &tick)?;
     let agreements = r.runs.iter().filter(|x| x.agreement.is_some()).count();
     Ok(json!({
         "parties": domain.parties.iter().map(|p| actor_name(scenario, &p.name)).collect::<Vec<_>>(),

@@ -22,6 +22,67 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Most runs queued or running at once; more are refused with 503 until some finish.
 pub const MAX_LIVE_RUNS: usize = 64;
 
+/// Requests with a body (uploads, edits, runs) handled at once, from reading the body to the
+/// end of their work; more wait (up to [`BODY_WAIT`]) and are then refused with 503.
+pub const MAX_CONCURRENT_BODIES: usize = 2;
+
+/// How long a request with a body waits for its turn before a 503.
+pub const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Revisions loaded at once for reading (cache misses); more wait.
+pub const MAX_CONCURRENT_LOADS: usize = 2;
+
+/// Bytes the cache of loaded revisions may hold (estimated as 4 × the revision's text and
+/// sources: the stored revision, the loaded scenario's copies, the JSON answer).
+pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
+
+/// A counting gate for blocking code (the cache-miss loads).
+struct Gate {
+    count: Mutex<usize>,
+    freed: std::sync::Condvar,
+    max: usize,
+}
+
+struct GateGuard<'a>(&'a Gate);
+
+impl Gate {
+    fn new(max: usize) -> Self {
+        Gate {
+            count: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            max,
+        }
+    }
+    fn enter(&self) -> GateGuard<'_> {
+        let mut n = self.count.lock().unwrap_or_else(|p| p.into_inner());
+        while *n >= self.max {
+            n = self.freed.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+        *n += 1;
+        GateGuard(self)
+    }
+}
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        let mut n = self.0.count.lock().unwrap_or_else(|p| p.into_inner());
+        *n -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// The turn of a request with a body; handlers move it into their blocking work, so it is held
+/// until that work ends even when the client has gone.
+#[derive(Clone)]
+pub struct BodyTurn(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
+
+/// The cache of loaded revisions, bounded by (estimated) bytes.
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<(i64, i64), (Arc<Cached>, usize)>,
+    bytes: usize,
+}
+
 /// Everything a handler needs.
 pub struct AppState {
     pub store: Arc<Store>,
@@ -31,7 +92,9 @@ pub struct AppState {
     /// Host names (with port) accepted in the Host header; empty accepts any (non-loopback
     /// binds, where the token protects the API).
     pub allowed_hosts: Vec<String>,
-    cache: Mutex<HashMap<(i64, i64), Arc<Cached>>>,
+    cache: Mutex<Cache>,
+    bodies: Arc<tokio::sync::Semaphore>,
+    loads: Gate,
 }
 
 impl AppState {
@@ -46,8 +109,15 @@ impl AppState {
             jobs: Arc::new(Jobs::new(workers)),
             token,
             allowed_hosts,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache::default()),
+            bodies: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_BODIES)),
+            loads: Gate::new(MAX_CONCURRENT_LOADS),
         })
+    }
+
+    /// Bytes held by the cache of loaded revisions (estimated; at most [`CACHE_BYTES`]).
+    pub fn cache_bytes(&self) -> usize {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).bytes
     }
 
     /// A stored revision, loaded (revisions never change, so the cache never goes stale).
@@ -57,15 +127,23 @@ impl AppState {
             None => self.store.latest_revision(id)?,
         };
         let key = (id, number);
-        if let Some(c) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            return Ok(c.clone());
+        let cached = |st: &Self| {
+            st.cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entries
+                .get(&key)
+                .map(|c| c.0.clone())
+        };
+        if let Some(c) = cached(self) {
+            return Ok(c);
+        }
+        let _turn = self.loads.enter();
+        if let Some(c) = cached(self) {
+            return Ok(c);
         }
         let rev = self.store.revision(id, Some(number))?;
+        let size = 4 * (rev.text.len() + rev.sources.values().map(String::len).sum::<usize>());
         let loaded = load::load_bundle(&Bundle {
             text: rev.text.clone(),
             file_name: rev.file_name.clone(),
@@ -76,11 +154,15 @@ impl AppState {
             rev,
             json: std::sync::OnceLock::new(),
         });
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.len() >= 64 {
-            cache.clear();
+        if size <= CACHE_BYTES {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.bytes + size > CACHE_BYTES || cache.entries.len() >= 64 {
+                cache.entries.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += size;
+            cache.entries.insert(key, (c.clone(), size));
         }
-        cache.insert(key, c.clone());
         Ok(c)
     }
 }
@@ -162,6 +244,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/scenarios/{id}/sources/{source}", get(get_source))
         .route("/scenarios/{id}/runs", get(list_runs).post(create_run))
         .route("/runs/{run}", get(get_run).delete(cancel_run))
+        .route_layer(middleware::from_fn_with_state(state.clone(), body_turn))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route(
@@ -292,6 +375,29 @@ async fn json_errors(r: Response) -> Response {
         parts,
         axum::body::Body::from(json!({ "error": message }).to_string()),
     )
+}
+
+/// Requests with a body take a turn ([`MAX_CONCURRENT_BODIES`] at once) before their body is
+/// read; the turn travels with the request (an extension) into the handler's blocking work.
+async fn body_turn(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::DELETE) {
+        return next.run(req).await;
+    }
+    let permit = tokio::time::timeout(BODY_WAIT, st.bodies.clone().acquire_owned()).await;
+    let Ok(Ok(permit)) = permit else {
+        let mut r = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the server is busy with {MAX_CONCURRENT_BODIES} uploads or edits; retry shortly"
+            ),
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return r;
+    };
+    req.extensions_mut().insert(BodyTurn(Arc::new(permit)));
+    next.run(req).await
 }
 
 /// `Authorization: Bearer <token>` on every API call when a token is configured.
@@ -427,11 +533,14 @@ struct UploadQuery {
 
 async fn create_scenario(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let bundle = parse_upload(&body, q.name.as_deref())?;
+    drop(body);
     blocking(move || {
+        let _turn = turn;
         let l = load::load_bundle(&bundle);
         if !l.is_valid() {
             return Err(invalid(&l));
@@ -458,12 +567,15 @@ async fn create_scenario(
 
 async fn put_scenario(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Path(id): Path<i64>,
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let mut bundle = parse_upload(&body, q.name.as_deref())?;
+    drop(body);
     blocking(move || {
+        let _turn = turn;
         // Sources not uploaded again are carried over from the latest revision.
         let prev = st.store.revision(id, None)?;
         for (k, v) in prev.sources {
@@ -643,12 +755,14 @@ struct EditBody {
 /// Change one stance (salience and/or position) and save the result as a new revision.
 async fn edit_stance(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let e: EditBody =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad edit: {e}")))?;
     blocking(move || {
+        let _turn = turn;
         let prev = st.store.revision(id, e.base_revision)?;
         let syntax = if prev.syntax == "json" {
             detente_scenario::Syntax::Json
@@ -725,7 +839,7 @@ async fn create_run(
         ))
     })?;
     let analysis = Analysis::parse(&b.analysis).map_err(ApiError::bad)?;
-    if st.jobs.live_count() >= MAX_LIVE_RUNS {
+    let Some(admission) = st.jobs.admit(MAX_LIVE_RUNS) else {
         let mut r = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("{MAX_LIVE_RUNS} analyses are already queued or running; retry when some have finished"),
@@ -734,7 +848,7 @@ async fn create_run(
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return Ok(r);
-    }
+    };
     let options = if b.options.is_null() {
         json!({})
     } else {
@@ -755,8 +869,14 @@ async fn create_run(
         ))
     })
     .await?;
-    st.jobs
-        .spawn(st.store.clone(), run, analysis, scenario.0, scenario.1);
+    st.jobs.spawn(
+        admission,
+        st.store.clone(),
+        run,
+        analysis,
+        scenario.0,
+        scenario.1,
+    );
     let body = json!({ "run": run, "status": "queued", "scenario": id, "revision": revision });
     Ok((
         StatusCode::ACCEPTED,

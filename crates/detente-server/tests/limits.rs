@@ -1,0 +1,240 @@
+//! Hostile requests and resource limits through the HTTP API, in process (issue #15): tiny
+//! steps, the not-found-quote hint on a large article, cancellation inside long analyses,
+//! the run limit under concurrency, and source paths in imported files.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use detente_server::api::{router, AppState, MAX_LIVE_RUNS};
+use detente_server::store::Store;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+fn state(workers: usize) -> Arc<AppState> {
+    let (store, _) = Store::open_in_memory().unwrap();
+    AppState::new(Arc::new(store), workers, None, vec![])
+}
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "127.0.0.1:7878")
+        .body(body.map(Body::from).unwrap_or_else(Body::empty))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, v)
+}
+
+/// A scenario with `n_scale` scale issues and two actors, no evidence.
+fn scenario(n_scale: usize) -> String {
+    let mut t = String::from("[scenario]\ntitle = \"Big\"\n\n");
+    for a in ["a", "b"] {
+        t.push_str(&format!("[[actors]]\nid = \"{a}\"\ncapability = 50\n\n"));
+    }
+    for i in 0..n_scale {
+        t.push_str(&format!(
+            "[[issues]]\nid = \"i{i}\"\ntitle = \"Issue {i}\"\ntype = \"scale\"\n\
+             anchors = [{{ at = 0, label = \"none\" }}, {{ at = 100, label = \"all\" }}]\n\n"
+        ));
+        for (a, p) in [("a", 10), ("b", 90)] {
+            t.push_str(&format!(
+                "[[stances]]\nactor = \"{a}\"\nissue = \"i{i}\"\nposition = {p}\nsalience = 50\n\
+                 position_range = [{}, {}]\n\n",
+                p - 10,
+                p + 10
+            ));
+        }
+    }
+    t
+}
+
+async fn upload(app: &axum::Router, text: &str) -> i64 {
+    let (s, v) = call(
+        app,
+        "POST",
+        "/api/scenarios?name=big.toml",
+        Some(text.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn tiny_steps_are_a_400_naming_the_limit() {
+    let app = router(state(1));
+    let id = upload(&app, &scenario(1)).await;
+    for (analysis, step) in [("deals", 1e-9), ("simulate", 1e-308), ("tournament", 1e-5)] {
+        let body = json!({"analysis": analysis, "options": {"step": step}}).to_string();
+        let (s, v) = call(
+            &app,
+            "POST",
+            &format!("/api/scenarios/{id}/runs"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{analysis}: {v}");
+        let e = v["error"].as_str().unwrap();
+        assert!(e.contains("limit `points-per-issue`"), "{analysis}: {e}");
+    }
+    // The server is still alive and answers.
+    let (s, _) = call(&app, "GET", "/api/health", None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// Start a run, let it work, cancel it, and measure how long its work goes on.
+async fn cancel_stops_work(
+    st: &Arc<AppState>,
+    app: &axum::Router,
+    id: i64,
+    run_body: Value,
+) -> Duration {
+    let (s, v) = call(
+        app,
+        "POST",
+        &format!("/api/scenarios/{id}/runs"),
+        Some(run_body.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let run = v["run"].as_i64().unwrap();
+    // Wait until it is running.
+    for _ in 0..200 {
+        let (_, v) = call(app, "GET", &format!("/api/runs/{run}"), None).await;
+        if v["status"] == "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(st.jobs.live_count(), 1, "the run should still be working");
+    let (s, v) = call(app, "DELETE", &format!("/api/runs/{run}"), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let t = Instant::now();
+    while st.jobs.live_count() > 0 && t.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (_, v) = call(app, "GET", &format!("/api/runs/{run}"), None).await;
+    assert_eq!(v["status"], "cancelled");
+    t.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_stops_deals_tournaments_and_forecasts_within_a_second() {
+    let st = state(1);
+    let app = router(st.clone());
+    let id = upload(&app, &scenario(3)).await;
+    // 1001³ ≈ 10⁹ packages: minutes of work, cancelled between chunks.
+    let deals = json!({"analysis": "deals", "options": {"step": 0.1}});
+    let took = cancel_stops_work(&st, &app, id, deals).await;
+    assert!(took < Duration::from_secs(1), "deals went on for {took:?}");
+    // 4 negotiators over 2 parties, 1000 repetitions, 10000 rounds each.
+    let tournament = json!({"analysis": "tournament", "options": {"reps": 1000, "rounds": 10000}});
+    let took = cancel_stops_work(&st, &app, id, tournament).await;
+    assert!(
+        took < Duration::from_secs(1),
+        "tournament went on for {took:?}"
+    );
+    let forecast = json!({"analysis": "forecast", "options": {"draws": 5000}});
+    let took = cancel_stops_work(&st, &app, id, forecast).await;
+    assert!(
+        took < Duration::from_secs(1),
+        "forecast went on for {took:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_limit_holds_under_concurrency() {
+    let st = state(1);
+    let app = router(st.clone());
+    let id = upload(&app, &scenario(1)).await;
+    let body = json!({"analysis": "forecast", "options": {"draws": 5000}}).to_string();
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let (app, body) = (app.clone(), body.clone());
+            tokio::spawn(async move {
+                call(
+                    &app,
+                    "POST",
+                    &format!("/api/scenarios/{id}/runs"),
+                    Some(body),
+                )
+                .await
+                .0
+            })
+        })
+        .collect();
+    let mut accepted = 0;
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::ACCEPTED => accepted += 1,
+            StatusCode::SERVICE_UNAVAILABLE => refused += 1,
+            s => panic!("unexpected {s}"),
+        }
+    }
+    assert!(accepted <= MAX_LIVE_RUNS, "{accepted} accepted");
+    assert_eq!(accepted + refused, 100);
+    // Cancel them all so the test ends quickly.
+    let (_, v) = call(&app, "GET", &format!("/api/scenarios/{id}/runs"), None).await;
+    for r in v["runs"].as_array().unwrap() {
+        call(&app, "DELETE", &format!("/api/runs/{}", r["run"]), None).await;
+    }
+}
+
+#[tokio::test]
+async fn a_near_miss_quote_in_a_large_article_is_explained_quickly() {
+    let app = router(state(1));
+    let article = "ab".repeat(500_000); // 1 MB
+    let mut quote = "ab".repeat(1500);
+    quote.push('c'); // 3 001 characters, the first 3 000 match
+    let text = format!(
+        "[scenario]\ntitle = \"Q\"\n\n[[sources]]\nid = \"s\"\npath = \"a.txt\"\n\n\
+         [[actors]]\nid = \"a\"\ncapability = 1\n\n[[issues]]\nid = \"i\"\ntitle = \"I\"\ntype = \"scale\"\n\
+         anchors = [{{ at = 0, label = \"no\" }}, {{ at = 100, label = \"yes\" }}]\n\n\
+         [[stances]]\nactor = \"a\"\nissue = \"i\"\nposition = 10\nsalience = 50\n\
+         evidence = [{{ source = \"s\", quote = \"{quote}\" }}]\n"
+    );
+    let bundle = json!({"scenario": text, "file_name": "q.toml", "sources": {"a.txt": article}});
+    let t = Instant::now();
+    let (s, v) = call(&app, "POST", "/api/scenarios", Some(bundle.to_string())).await;
+    let took = t.elapsed();
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let hint = v["diagnostics"][0]["hint"].as_str().unwrap_or_default();
+    assert!(hint.contains("first 3000 bytes match"), "{v}");
+    // Was 13 s of CPU (quote length × text length); now O(text · log quote).
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn imported_files_cannot_pull_in_files_outside_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil.toml");
+    std::fs::write(
+        &p,
+        "[scenario]\ntitle = \"Evil\"\n\n[[sources]]\nid = \"s\"\n\
+         path = \"../../../../../../../../etc/passwd\"\n",
+    )
+    .unwrap();
+    let (store, _) = Store::open_in_memory().unwrap();
+    match detente_server::import_file(&store, &p) {
+        Err(detente_server::ServeError::BadInput(m)) => {
+            assert!(m.contains("outside the scenario's folder"), "{m}");
+            assert!(!m.contains("root:"), "{m}");
+        }
+        other => panic!("imported: {:?}", other.map(|i| i.id)),
+    }
+    assert!(store.scenarios().unwrap().is_empty());
+}
