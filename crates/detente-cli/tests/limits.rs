@@ -235,3 +235,23 @@ fn too_many_actors_are_refused_at_load() {
     let (code, err, _) = run(&[os("--limit"), os("actors=1000"), os("check"), p.as_os_str()]);
     assert_ne!(code, Some(2), "{err}");
 }
+
+#[test]
+fn absurd_capabilities_and_impossible_dates_are_errors() {
+    let (_dir, p) = scenario_in_tmp(|t| t.replace("capability = 60", "capability = 1e308"));
+    let (code, err, _) = run(&[os("check"), p.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("capability 1e308") && err.contains("too large"),
+        "{err}"
+    );
+    let (_dir, p) =
+        scenario_in_tmp(|t| t.replace("as_of = \"2025-03-01\"", "as_of = \"2025-02-30\""));
+    let (code, err, _) = run(&[os("check"), p.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not a date"), "{err}");
+    let (_dir, p) =
+        scenario_in_tmp(|t| t.replace("as_of = \"2025-03-01\"", "as_of = \"2024-02-29\""));
+    let (code, err, _) = run(&[os("check"), p.as_os_str()]);
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -130,6 +130,12 @@ const fn spec(limit: Limit, name: &'static str, default: u64, what: &'static str
     }
 }
 
+impl crate::model::Actor {
+    /// Largest capability accepted: the models multiply capabilities (and their squares and
+    /// sums over hundreds of actors), which must stay far from overflowing.
+    pub const MAX_CAPABILITY: f64 = 1e12;
+}
+
 /// 0 = not overridden (every limit is at least 1).
 static OVERRIDES: [AtomicU64; 14] = [const { AtomicU64::new(0) }; 14];
 static ALLOW_OUTSIDE_SOURCES: AtomicBool = AtomicBool::new(false);

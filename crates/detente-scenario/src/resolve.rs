@@ -501,6 +501,18 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
                 );
                 0.0
             }
+            // Products of capabilities (EUM, Monte Carlo) must stay finite.
+            Some((c, span)) if c > Actor::MAX_CAPABILITY => {
+                sink.error(
+                    Some(span),
+                    format!("capability {c:e} of actor `{id}` is too large"),
+                    Some(format!(
+                        "capabilities are relative weights: use a unit that keeps them at most {:e}",
+                        Actor::MAX_CAPABILITY
+                    )),
+                );
+                0.0
+            }
             Some((c, _)) => c,
             None => {
                 if f.get("capability").is_none() {
@@ -956,6 +968,17 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
     sc
 }
 
+/// Days in a month (Gregorian), from the year and month digits; 31 when they do not parse.
+fn days_in_month(year: &str, month: &str) -> u32 {
+    let y: u32 = year.parse().unwrap_or(0);
+    match month.parse::<u32>().unwrap_or(1) {
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
     let b = d.as_bytes();
     let ok = b.len() == 10
@@ -965,7 +988,7 @@ fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d[8..10].parse::<u32>().unwrap_or(0));
+        && (1..=days_in_month(&d[..4], &d[5..7])).contains(&d[8..10].parse::<u32>().unwrap_or(0));
     if !ok {
         sink.error(
             Some(span),

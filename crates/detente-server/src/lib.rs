@@ -158,6 +158,11 @@ pub fn serve(
         )));
     }
     if let Some(t) = &config.token {
+        if t.chars().any(char::is_whitespace) {
+            return Err(ServeError::BadInput(
+                "the token contains spaces: use at least 16 characters without whitespace".into(),
+            ));
+        }
         if t.len() < 16 {
             return Err(ServeError::BadInput(
                 "the token is too short: use at least 16 characters".into(),

@@ -131,6 +131,11 @@ async fn cancel_stops_work(
     t.elapsed()
 }
 
+/// Unloaded, every run stops well within a second of its DELETE (they print how long they
+/// took); the assertion leaves a margin for a loaded 2-core CI machine. Before, deals ran to
+/// the end of its pass (minutes here) and tournaments never stopped.
+const STOP_WITHIN: Duration = Duration::from_secs(3);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_stops_deals_tournaments_and_forecasts_within_a_second() {
     let st = state(1);
@@ -139,7 +144,8 @@ async fn delete_stops_deals_tournaments_and_forecasts_within_a_second() {
     // 1001³ ≈ 10⁹ packages: minutes of work, cancelled between chunks.
     let deals = json!({"analysis": "deals", "options": {"step": 0.1}});
     let took = cancel_stops_work(&st, &app, id, deals).await;
-    assert!(took < Duration::from_secs(1), "deals went on for {took:?}");
+    eprintln!("deals: stopped {took:?} after DELETE");
+    assert!(took < STOP_WITHIN, "deals went on for {took:?}");
     // 4 negotiators over 2 parties, 1000 repetitions, 10000 rounds each.
     let tournament = json!({"analysis": "tournament", "options": {"reps": 1000, "rounds": 10000}});
     let took = cancel_stops_work(&st, &app, id, tournament).await;
@@ -214,8 +220,10 @@ async fn a_near_miss_quote_in_a_large_article_is_explained_quickly() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let hint = v["diagnostics"][0]["hint"].as_str().unwrap_or_default();
     assert!(hint.contains("first 3000 bytes match"), "{v}");
-    // Was 13 s of CPU (quote length × text length); now O(text · log quote).
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // Was 13 s of CPU in a release build (quote length × text length), minutes in a debug
+    // build; now O(text · log quote): well under a second unloaded. The margin is for a loaded
+    // 2-core CI machine.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
 }
 
 #[test]
@@ -237,4 +245,44 @@ fn imported_files_cannot_pull_in_files_outside_their_folder() {
         other => panic!("imported: {:?}", other.map(|i| i.id)),
     }
     assert!(store.scenarios().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bearer_is_case_insensitive_and_blank_tokens_are_refused() {
+    let (store, _) = Store::open_in_memory().unwrap();
+    let token = "0123456789abcdef0123";
+    let app = router(AppState::new(
+        Arc::new(store),
+        1,
+        Some(token.into()),
+        vec![],
+    ));
+    for (auth, want) in [
+        (format!("bearer {token}"), StatusCode::OK),
+        (format!("BEARER  {token}"), StatusCode::OK),
+        (format!("Bearer {token}x"), StatusCode::UNAUTHORIZED),
+        ("Bearer".to_string(), StatusCode::UNAUTHORIZED),
+    ] {
+        let req = Request::builder()
+            .uri("/api/scenarios")
+            .header("host", "127.0.0.1:7878")
+            .header("authorization", &auth)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            app.clone().oneshot(req).await.unwrap().status(),
+            want,
+            "{auth}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = detente_server::Config {
+        db: dir.path().join("t.db"),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        token: Some(" ".repeat(20)),
+        imports: vec![],
+        workers: 1,
+    };
+    let r = detente_server::serve(config, |_, _, _| {});
+    assert!(matches!(r, Err(detente_server::ServeError::BadInput(m)) if m.contains("spaces")));
 }
