@@ -69,18 +69,18 @@ fn tiny_steps_are_refused_before_allocating() {
             "{cmd} --step {step}: {err}"
         );
     }
-    // Raising the limit lets a fine (but finite) step through.
-    let (code, err, _) = run(&[
-        os("--limit"),
-        os("points-per-issue=20001"),
-        os("deals"),
-        minimal.as_os_str(),
-        os("--step"),
-        os("0.005"),
-        os("--format"),
-        os("json"),
-    ]);
-    assert_eq!(code, Some(0), "{err}");
+    // The limit is the one in force: --limit moves it both ways (step 25 gives 5 points).
+    for (limit, want) in [("points-per-issue=4", 2), ("points-per-issue=5", 0)] {
+        let (code, err, _) = run(&[
+            os("--limit"),
+            os(limit),
+            os("deals"),
+            minimal.as_os_str(),
+            os("--step"),
+            os("25"),
+        ]);
+        assert_eq!(code, Some(want), "{limit}: {err}");
+    }
     let (code, err, _) = run(&[
         os("--limit"),
         os("pointz=3"),
@@ -128,6 +128,16 @@ fn huge_flags_are_refused_with_the_limit_named() {
     assert!(err.contains("limit `rounds`"), "{err}");
     let (_, err, _) = run(&[os("tournament"), m, os("--threads"), os("100000")]);
     assert!(err.contains("limit `threads`"), "{err}");
+    let (code, err, _) = run(&[
+        os("--limit"),
+        os("negotiations=1000"),
+        os("tournament"),
+        m,
+        os("--reps"),
+        os("100"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("limit `negotiations`"), "{err}");
 }
 
 #[test]

@@ -34,8 +34,6 @@ pub enum Limit {
     PointsPerIssue,
     /// Rounds of an iterative model or a negotiation.
     Rounds,
-    /// Monte Carlo draws.
-    Draws,
     /// Negotiations in one tournament.
     Negotiations,
     /// Worker threads (`--threads`, `--workers`).
@@ -111,7 +109,6 @@ pub const ALL: &[Spec] = &[
         100_000,
         "rounds of a model or negotiation",
     ),
-    spec(Limit::Draws, "draws", 100_000, "Monte Carlo draws"),
     spec(
         Limit::Negotiations,
         "negotiations",
@@ -137,7 +134,7 @@ impl crate::model::Actor {
 }
 
 /// 0 = not overridden (every limit is at least 1).
-static OVERRIDES: [AtomicU64; 14] = [const { AtomicU64::new(0) }; 14];
+static OVERRIDES: [AtomicU64; 13] = [const { AtomicU64::new(0) }; 13];
 static ALLOW_OUTSIDE_SOURCES: AtomicBool = AtomicBool::new(false);
 
 fn index(limit: Limit) -> usize {

@@ -383,11 +383,10 @@ fn opt_step(o: &Value) -> Result<Option<f64>, String> {
             Some(x) if x > 0.0 && x <= 100.0 => {
                 // Points per scale issue, counted before anything is allocated.
                 let n = detente_space::scale_point_count(x).unwrap_or(u64::MAX);
-                detente_scenario::limits::check(
-                    detente_scenario::limits::Limit::PointsPerIssue,
-                    n,
-                    &format!("`step` {x} gives {n} points per scale issue; use a larger step, or"),
-                )?;
+                let max = detente_scenario::limits::Limit::PointsPerIssue;
+                if n > detente_scenario::limits::get(max) {
+                    return Err(detente_space::points_message(x, n));
+                }
                 Ok(Some(x))
             }
             _ => Err("`step` must be a number in (0, 100]".into()),

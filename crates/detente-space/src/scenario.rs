@@ -40,6 +40,20 @@ pub fn scale_point_count(step: f64) -> Option<u64> {
     })
 }
 
+/// The error for a step giving more points than the limit allows, naming the limit.
+pub fn points_message(step: f64, n: u64) -> String {
+    let count = if n == u64::MAX {
+        "more than 10^18 points".to_string()
+    } else {
+        format!("{n} points")
+    };
+    limits::exceeded(
+        Limit::PointsPerIssue,
+        format!("{count} per scale issue"),
+        &format!("step {step:e} (use a larger step)"),
+    )
+}
+
 fn scale_points(anchors: &[detente_scenario::Anchor], step: Option<f64>) -> Vec<f64> {
     match step {
         Some(step) => {
@@ -106,14 +120,8 @@ impl Domain {
                     ),
                 )),
                 Some(n) => {
-                    if let Err(m) = limits::check(
-                        Limit::PointsPerIssue,
-                        n,
-                        &format!(
-                            "step {step} gives {n} points per scale issue; use a larger step, or"
-                        ),
-                    ) {
-                        errors.push(SpaceError::new("", m));
+                    if n > limits::get(Limit::PointsPerIssue) {
+                        errors.push(SpaceError::new("", points_message(step, n)));
                     }
                 }
             }

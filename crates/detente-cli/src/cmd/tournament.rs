@@ -102,15 +102,21 @@ pub fn run(args: Args) -> CmdResult {
         let loaded = load(source)?;
         let mut saop = saop_config(&args.protocol, loaded.genius)?;
         saop.record_trace = false;
+        let limit = detente_scenario::limits::Limit::Negotiations;
         let count = run_count(specs.len(), loaded.arena.parties.len(), args.reps)
-            .filter(|&t| t <= MAX_RUNS)
+            .filter(|&t| t <= MAX_RUNS.min(detente_scenario::limits::get(limit)))
             .ok_or_else(|| {
-                CliError::bad_input(format!(
-                    "{}: {} negotiators over {} parties with {} repetitions is more than {MAX_RUNS} negotiations; use fewer negotiators or --reps",
-                    loaded.domain.name,
-                    specs.len(),
-                    loaded.arena.parties.len(),
-                    args.reps
+                CliError::bad_input(detente_scenario::limits::exceeded(
+                    limit,
+                    "the tournament's negotiations",
+                    &format!(
+                        "{}: {} negotiators over {} parties with {} repetitions (use fewer \
+                         negotiators or --reps, or)",
+                        loaded.domain.name,
+                        specs.len(),
+                        loaded.arena.parties.len(),
+                        args.reps
+                    ),
                 ))
             })?;
         total += count;
