@@ -131,7 +131,10 @@ pub fn load_input(path: &Path) -> Result<Input, CliError> {
         })?;
         let problem = read_table(&path.display().to_string(), &text).map_err(|e| {
             // Already in the located `file:line:col: error: …` form.
-            eprintln!("{e}");
+            eprintln!(
+                "{}",
+                detente_scenario::safe_io::escape_controls(&e.to_string())
+            );
             CliError::silent(2)
         })?;
         let n = problem.issues.len();

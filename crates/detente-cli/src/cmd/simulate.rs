@@ -121,7 +121,10 @@ pub fn load(args: &DomainArgs) -> Result<Loaded, CliError> {
 
 fn space_errors(errs: &[detente_space::SpaceError]) -> CliError {
     for e in errs.iter().skip(1) {
-        eprintln!("error: {e}");
+        eprintln!(
+            "error: {}",
+            detente_scenario::safe_io::escape_controls(&e.to_string())
+        );
     }
     match errs.first() {
         Some(e) => CliError::bad_input(e.to_string()),
