@@ -68,6 +68,34 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
     }
 }
 
+/// Most forecast work one run may ask for, in actor³ × issue × (models + draws): the models
+/// are up to cubic in actors, and every Monte Carlo draw runs the primary model again. About
+/// five minutes of one core for 100 actors, one issue and 5 000 draws.
+pub const MAX_FORECAST_WORK: f64 = 5e9;
+
+/// Check the work a run asks of this scenario before it is queued (`Err`: a 400 naming the
+/// limit and what to do instead).
+pub fn check_work(analysis: Analysis, scenario: &Scenario, options: &Value) -> Result<(), String> {
+    if analysis == Analysis::Forecast {
+        let o = ForecastOptions::from_json(options)?;
+        let actors = scenario.actors.len() as f64;
+        let issues = scenario.issues.iter().filter(|i| i.is_scale()).count() as f64;
+        let work = actors.powi(3) * issues * (5.0 + o.draws as f64);
+        if work > MAX_FORECAST_WORK {
+            let per_draw = actors.powi(3) * issues.max(1.0);
+            let most = (MAX_FORECAST_WORK / per_draw - 5.0).floor().max(0.0);
+            return Err(format!(
+                "a forecast of {actors} actors × {issues} scale issues with {} draws is more work \
+                 than one run may take (actors³ × issues × (5 + draws) ≤ {MAX_FORECAST_WORK:e}); \
+                 use at most {most} draws here, or run `detente forecast --monte-carlo` on the \
+                 command line",
+                o.draws
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Run an analysis. Long analyses call `progress.set` and stop early when
 /// `progress.is_cancelled()`.
 pub fn run(

@@ -863,6 +863,7 @@ async fn create_run(
     let (run, revision, scenario) = blocking(move || {
         let c = st2.loaded(id, b.revision)?;
         let (l, rev) = (&c.loaded, &c.rev);
+        analyses::check_work(analysis, &l.loaded.scenario, &options).map_err(ApiError::bad)?;
         let run = st2
             .store
             .create_run(id, rev.revision, analysis.name(), &options)?;

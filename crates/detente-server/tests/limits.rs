@@ -286,3 +286,41 @@ async fn bearer_is_case_insensitive_and_blank_tokens_are_refused() {
     let r = detente_server::serve(config, |_, _, _| {});
     assert!(matches!(r, Err(detente_server::ServeError::BadInput(m)) if m.contains("spaces")));
 }
+
+#[tokio::test]
+async fn forecast_work_per_run_is_bounded() {
+    let app = router(state(1));
+    // 200 actors on 3 scale issues: 2.4·10⁷ per draw, so 5 000 draws are refused.
+    let mut t = scenario(3);
+    for k in 0..198 {
+        t.push_str(&format!("[[actors]]\nid = \"x{k}\"\ncapability = 1\n\n"));
+    }
+    let id = upload(&app, &t).await;
+    let body = json!({"analysis": "forecast", "options": {"draws": 5000}}).to_string();
+    let (s, v) = call(
+        &app,
+        "POST",
+        &format!("/api/scenarios/{id}/runs"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("use at most 203 draws"),
+        "{v}"
+    );
+    let body = json!({"analysis": "forecast", "options": {"draws": 200}}).to_string();
+    let (s, v) = call(
+        &app,
+        "POST",
+        &format!("/api/scenarios/{id}/runs"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let run = v["run"].as_i64().unwrap();
+    call(&app, "DELETE", &format!("/api/runs/{run}"), None).await;
+}
