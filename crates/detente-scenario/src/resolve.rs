@@ -973,7 +973,7 @@ fn days_in_month(year: &str, month: &str) -> u32 {
     let y: u32 = year.parse().unwrap_or(0);
     match month.parse::<u32>().unwrap_or(1) {
         4 | 6 | 9 | 11 => 30,
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
         2 => 28,
         _ => 31,
     }
