@@ -29,6 +29,9 @@ pub const MAX_CONCURRENT_BODIES: usize = 2;
 /// How long a request with a body waits for its turn before a 503.
 pub const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long a request body may take to arrive once its turn has come.
+pub const BODY_READ: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Revisions loaded at once for reading (cache misses); more wait.
 pub const MAX_CONCURRENT_LOADS: usize = 2;
 
@@ -396,6 +399,31 @@ async fn body_turn(State(st): State<Arc<AppState>>, mut req: Request, next: Next
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return r;
     };
+    // Read the body now, within a time limit, so a slow client cannot hold a turn for long.
+    let (parts, body) = req.into_parts();
+    let bytes = match tokio::time::timeout(BODY_READ, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes (or was cut off)"),
+            )
+            .into_response()
+        }
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body took more than {} s to arrive",
+                    BODY_READ.as_secs()
+                ),
+            )
+            .into_response()
+        }
+    };
+    let mut req = Request::from_parts(parts, axum::body::Body::from(bytes));
     req.extensions_mut().insert(BodyTurn(Arc::new(permit)));
     next.run(req).await
 }
