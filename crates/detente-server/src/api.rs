@@ -382,7 +382,7 @@ async fn json_errors(r: Response) -> Response {
 
 /// Requests with a body take a turn ([`MAX_CONCURRENT_BODIES`] at once) before their body is
 /// read; the turn travels with the request (an extension) into the handler's blocking work.
-async fn body_turn(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+async fn body_turn(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::DELETE) {
         return next.run(req).await;
     }

@@ -324,3 +324,20 @@ async fn forecast_work_per_run_is_bounded() {
     let run = v["run"].as_i64().unwrap();
     call(&app, "DELETE", &format!("/api/runs/{run}"), None).await;
 }
+
+#[tokio::test]
+async fn uploads_with_too_many_actors_are_refused_at_load() {
+    let app = router(state(1));
+    let mut t = scenario(1);
+    for k in 0..10_000 {
+        t.push_str(&format!("[[actors]]\nid = \"x{k}\"\ncapability = 1\n\n"));
+    }
+    let (s, v) = call(&app, "POST", "/api/scenarios?name=many.toml", Some(t)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let d = v["diagnostics"].as_array().unwrap();
+    assert!(
+        d.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("limit `actors`")),
+        "{v}"
+    );
+}
