@@ -19,14 +19,14 @@ use std::sync::{Arc, Mutex};
 /// Largest request body accepted (a scenario plus its source texts).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// Most runs queued or running at once; more are refused with 503 until some finish.
+/// Most runs queued or running at once; more are refused with 429 until some finish.
 pub const MAX_LIVE_RUNS: usize = 64;
 
 /// Requests with a body (uploads, edits, runs) handled at once, from reading the body to the
-/// end of their work; more wait (up to [`BODY_WAIT`]) and are then refused with 503.
+/// end of their work; more wait (up to [`BODY_WAIT`]) and are then refused with 429.
 pub const MAX_CONCURRENT_BODIES: usize = 2;
 
-/// How long a request with a body waits for its turn before a 503.
+/// How long a request with a body waits for its turn before a 429.
 pub const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long a request body may take to arrive once its turn has come.
@@ -389,7 +389,7 @@ async fn body_turn(State(st): State<Arc<AppState>>, req: Request, next: Next) ->
     let permit = tokio::time::timeout(BODY_WAIT, st.bodies.clone().acquire_owned()).await;
     let Ok(Ok(permit)) = permit else {
         let mut r = ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "the server is busy with {MAX_CONCURRENT_BODIES} uploads or edits; retry shortly"
             ),
@@ -873,7 +873,7 @@ async fn create_run(
     let analysis = Analysis::parse(&b.analysis).map_err(ApiError::bad)?;
     let Some(admission) = st.jobs.admit(MAX_LIVE_RUNS) else {
         let mut r = ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::TOO_MANY_REQUESTS,
             format!("{MAX_LIVE_RUNS} analyses are already queued or running; retry when some have finished"),
         )
         .into_response();

@@ -187,7 +187,7 @@ async fn the_run_limit_holds_under_concurrency() {
     for t in tasks {
         match t.await.unwrap() {
             StatusCode::ACCEPTED => accepted += 1,
-            StatusCode::SERVICE_UNAVAILABLE => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
             s => panic!("unexpected {s}"),
         }
     }
