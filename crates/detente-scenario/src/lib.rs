@@ -9,6 +9,7 @@ pub mod limits;
 pub mod model;
 mod node;
 mod quote_search;
+pub use quote_search::with_cancel;
 mod resolve;
 pub mod safe_io;
 pub mod timeline;

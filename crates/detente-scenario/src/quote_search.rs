@@ -8,10 +8,35 @@
 
 use crate::limits::{self, Limit};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 thread_local! {
     static SCANNED: Cell<u64> = const { Cell::new(0) };
     static QUOTES: Cell<u64> = const { Cell::new(0) };
+    static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` (a load on this thread) so that quote verification stops, reporting the remaining
+/// quotes unverified, once `cancel` is set — a server sets it when the client has gone.
+pub fn with_cancel<R>(cancel: Arc<AtomicBool>, f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<Arc<AtomicBool>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CANCEL.with(|c| *c.borrow_mut() = self.0.take());
+        }
+    }
+    let _reset = Reset(CANCEL.with(|c| c.borrow_mut().replace(cancel)));
+    f()
+}
+
+fn cancelled() -> bool {
+    CANCEL.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    })
 }
 
 /// Start a new load's budget.
@@ -48,6 +73,9 @@ pub(crate) enum Found {
 
 /// Look for `quote` in `text`, within the load's limits.
 pub(crate) fn find(text: &str, quote: &str) -> Found {
+    if cancelled() {
+        return Found::Refused("not verified: the load was cancelled (the client left)".into());
+    }
     let n = QUOTES.with(|c| {
         c.set(c.get() + 1);
         c.get()
@@ -152,6 +180,16 @@ mod tests {
         let h = hint("the parties' line", "the parties\u{2019}  line");
         assert!(h.contains("quotes, apostrophes"), "{h}");
         assert!(hint(text, "zzzz").contains("no part"));
+    }
+
+    #[test]
+    fn a_cancelled_load_stops_verifying() {
+        reset();
+        let flag = Arc::new(AtomicBool::new(true));
+        let r = with_cancel(flag, || find("some text", "text"));
+        assert!(matches!(r, Found::Refused(m) if m.contains("cancelled")));
+        // outside with_cancel, nothing is cancelled
+        assert!(matches!(find("some text", "text"), Found::At(5)));
     }
 
     #[test]

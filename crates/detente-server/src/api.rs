@@ -79,6 +79,23 @@ impl Drop for GateGuard<'_> {
 #[derive(Clone)]
 pub struct BodyTurn(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
 
+/// Set when a handler's future is dropped — the client left — (or when it finishes): the
+/// blocking work loading an upload checks it and stops verifying quotes
+/// ([`detente_scenario::with_cancel`]).
+struct ClientGone(Arc<std::sync::atomic::AtomicBool>);
+
+impl ClientGone {
+    fn new() -> Self {
+        ClientGone(Arc::new(std::sync::atomic::AtomicBool::new(false)))
+    }
+}
+
+impl Drop for ClientGone {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The cache of loaded revisions, bounded by (estimated) bytes.
 #[derive(Default)]
 struct Cache {
@@ -571,9 +588,11 @@ async fn create_scenario(
 ) -> ApiResult<Response> {
     let bundle = parse_upload(&body, q.name.as_deref())?;
     drop(body);
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
         let _turn = turn;
-        let l = load::load_bundle(&bundle);
+        let l = detente_scenario::with_cancel(flag, || load::load_bundle(&bundle));
         if !l.is_valid() {
             return Err(invalid(&l));
         }
@@ -606,6 +625,8 @@ async fn put_scenario(
 ) -> ApiResult<Response> {
     let mut bundle = parse_upload(&body, q.name.as_deref())?;
     drop(body);
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
         let _turn = turn;
         // Sources not uploaded again are carried over from the latest revision.
@@ -616,13 +637,15 @@ async fn put_scenario(
         if q.name.is_none() && bundle.file_name.starts_with("scenario.") {
             bundle.file_name = prev.file_name;
         }
-        save_revision(
-            &st,
-            id,
-            q.base_revision,
-            &bundle,
-            q.message.as_deref().unwrap_or("uploaded"),
-        )
+        detente_scenario::with_cancel(flag, || {
+            save_revision(
+                &st,
+                id,
+                q.base_revision,
+                &bundle,
+                q.message.as_deref().unwrap_or("uploaded"),
+            )
+        })
     })
     .await
 }
@@ -793,6 +816,8 @@ async fn edit_stance(
 ) -> ApiResult<Response> {
     let e: EditBody =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad edit: {e}")))?;
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
         let _turn = turn;
         let prev = st.store.revision(id, e.base_revision)?;
@@ -807,7 +832,9 @@ async fn edit_stance(
             file_name: prev.file_name.clone(),
             sources: prev.sources.clone(),
         };
-        save_revision(&st, id, Some(prev.revision), &bundle, &what)
+        detente_scenario::with_cancel(flag, || {
+            save_revision(&st, id, Some(prev.revision), &bundle, &what)
+        })
     })
     .await
 }
