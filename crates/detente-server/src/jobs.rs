@@ -121,7 +121,6 @@ impl Jobs {
 
     /// Start run `run` (already stored as `queued`) in the background; its admission is held
     /// until it ends.
-    #[allow(clippy::too_many_arguments)]
     pub fn spawn(
         self: &Arc<Self>,
         admission: Admission,
