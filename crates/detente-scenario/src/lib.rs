@@ -9,7 +9,7 @@ pub mod limits;
 pub mod model;
 mod node;
 mod quote_search;
-pub use quote_search::with_cancel;
+pub use quote_search::{cancelled, with_cancel};
 mod resolve;
 pub mod safe_io;
 pub mod timeline;

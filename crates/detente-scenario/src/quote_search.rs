@@ -18,8 +18,9 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// Run `f` (a load on this thread) so that quote verification stops, reporting the remaining
-/// quotes unverified, once `cancel` is set — a server sets it when the client has gone.
+/// Run `f` on this thread so that work checking [`cancelled`] stops once `cancel` is set: a
+/// load stops verifying quotes (reporting the rest unverified), the iterative models stop
+/// between rounds. A server sets it when the client has gone or the run was cancelled.
 pub fn with_cancel<R>(cancel: Arc<AtomicBool>, f: impl FnOnce() -> R) -> R {
     struct Reset(Option<Arc<AtomicBool>>);
     impl Drop for Reset {
@@ -31,7 +32,9 @@ pub fn with_cancel<R>(cancel: Arc<AtomicBool>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-fn cancelled() -> bool {
+/// Whether the work running on this thread under [`with_cancel`] has been cancelled (long
+/// loops in the models check it between rounds; always false outside `with_cancel`).
+pub fn cancelled() -> bool {
     CANCEL.with(|c| {
         c.borrow()
             .as_ref()

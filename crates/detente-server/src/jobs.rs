@@ -21,7 +21,8 @@ use tokio::sync::Semaphore;
 /// Shared between a running analysis and the server: progress out, cancellation in.
 #[derive(Debug, Default)]
 pub struct Progress {
-    cancelled: AtomicBool,
+    /// Shared with the models' round loops through `detente_scenario::with_cancel`.
+    cancelled: Arc<AtomicBool>,
     /// f64 bits of the fraction done, 0–1.
     done: AtomicU64,
 }
@@ -142,7 +143,12 @@ impl Jobs {
                 let pool = jobs.pool.clone();
                 let outcome = tokio::task::spawn_blocking(move || {
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let work = || analyses::run(analysis, &scenario, &options, &p);
+                        let work = || {
+                            // The models check this flag between rounds, on this thread.
+                            detente_scenario::with_cancel(p.cancelled.clone(), || {
+                                analyses::run(analysis, &scenario, &options, &p)
+                            })
+                        };
                         match &pool {
                             Some(pool) => pool.install(work),
                             None => work(),

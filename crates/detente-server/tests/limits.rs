@@ -341,3 +341,40 @@ async fn uploads_with_too_many_actors_are_refused_at_load() {
         "{v}"
     );
 }
+
+/// `n` actors, each with a stance on each of `issues` scale issues.
+fn crowd(n: usize, issues: usize) -> String {
+    let mut t = String::from("[scenario]\ntitle = \"Crowd\"\n\n");
+    for a in 0..n {
+        t.push_str(&format!(
+            "[[actors]]\nid = \"a{a}\"\ncapability = {}\n\n",
+            1 + a % 97
+        ));
+    }
+    for i in 0..issues {
+        t.push_str(&format!(
+            "[[issues]]\nid = \"i{i}\"\ntitle = \"Issue {i}\"\ntype = \"scale\"\n\
+             anchors = [{{ at = 0, label = \"none\" }}, {{ at = 100, label = \"all\" }}]\n\n"
+        ));
+        for a in 0..n {
+            t.push_str(&format!(
+                "[[stances]]\nactor = \"a{a}\"\nissue = \"i{i}\"\nposition = {}\nsalience = {}\n\n",
+                (a * 37 + i * 11) % 101,
+                10 + (a * 13) % 90
+            ));
+        }
+    }
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_stops_a_single_large_forecast_between_model_rounds() {
+    let st = state(1);
+    let app = router(st.clone());
+    let id = upload(&app, &crowd(200, 3)).await;
+    // No Monte Carlo: the only checks are inside the models' round loops.
+    let forecast = json!({"analysis": "forecast", "options": {"draws": 0}});
+    let took = cancel_stops_work(&st, &app, id, forecast).await;
+    eprintln!("forecast of 200 actors: stopped {took:?} after DELETE");
+    assert!(took < STOP_WITHIN, "forecast went on for {took:?}");
+}
