@@ -77,7 +77,8 @@ pub const MAX_FORECAST_WORK: f64 = 5e9;
 /// limit and what to do instead).
 pub fn check_work(analysis: Analysis, scenario: &Scenario, options: &Value) -> Result<(), String> {
     if analysis == Analysis::Forecast {
-        let o = ForecastOptions::from_json(options)?;
+        let (_, rest) = split_as_of(options)?;
+        let o = ForecastOptions::from_json(&rest)?;
         let actors = scenario.actors.len() as f64;
         let issues = scenario.issues.iter().filter(|i| i.is_scale()).count() as f64;
         let work = actors.powi(3) * issues * (5.0 + o.draws as f64);
