@@ -48,8 +48,13 @@ pub enum Format {
 
 /// Print diagnostics to stderr in the `file:line:col: severity: message` form, with hints.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
+    use detente_scenario::safe_io::escape_controls;
     let color = std::io::stderr().is_terminal();
     for d in diags {
+        // Names and quotes from the file may hold escape sequences: show them, don't run them.
+        let mut d = d.clone();
+        d.message = escape_controls(&d.message).into_owned();
+        d.hint = d.hint.map(|h| escape_controls(&h).into_owned());
         eprintln!("{}", d.render(color));
     }
 }
@@ -124,6 +129,15 @@ pub fn load_scenario_latest(path: &Path) -> Result<detente_scenario::Scenario, C
     Ok(scenario)
 }
 
+/// Check a flag's value against a resource limit (exit 2 naming the limit and how to raise it).
+pub fn within(
+    limit: detente_scenario::limits::Limit,
+    value: u64,
+    flag: &str,
+) -> Result<(), CliError> {
+    detente_scenario::limits::check(limit, value, flag).map_err(CliError::bad_input)
+}
+
 /// Print a JSON value to stdout (pretty), mapping a broken pipe to success.
 pub fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
     let s = serde_json::to_string_pretty(value)
@@ -132,8 +146,11 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CmdResult {
 }
 
 /// Write to stdout; a closed pipe (`detente … | head`) ends the output quietly, not in a panic.
+/// Control characters (terminal escape sequences from names in a scenario) are written escaped
+/// (`\u{1b}`); newlines and tabs are kept. JSON output has none (serde escapes them).
 pub fn write_stdout(text: &str) -> CmdResult {
     use std::io::Write;
+    let text = detente_scenario::safe_io::escape_controls(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

@@ -24,6 +24,13 @@ struct Cli {
     /// instead of up to the scenario's own date
     #[arg(long, global = true, value_name = "DATE")]
     as_of: Option<String>,
+    /// Raise (or lower) a resource limit, e.g. `--limit actors=2000` (repeatable; see
+    /// docs/limits.md for every limit and its default)
+    #[arg(long = "limit", value_name = "NAME=N", global = true)]
+    limits: Vec<String>,
+    /// Read scenario source documents outside the scenario's folder (trusted scenarios only)
+    #[arg(long, global = true)]
+    allow_outside_sources: bool,
 }
 
 #[derive(Subcommand)]
@@ -57,6 +64,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     common::set_as_of(cli.as_of.clone());
+    for l in &cli.limits {
+        if let Err(e) = detente_scenario::limits::set_from_str(l) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    detente_scenario::limits::set_allow_outside_sources(cli.allow_outside_sources);
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(a),
         Command::Show(a) => cmd::show::run(a),
@@ -75,7 +89,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.message.is_empty() {
-                eprintln!("error: {}", e.message);
+                eprintln!(
+                    "error: {}",
+                    detente_scenario::safe_io::escape_controls(&e.message)
+                );
             }
             ExitCode::from(e.code)
         }

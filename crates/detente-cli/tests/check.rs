@@ -144,7 +144,7 @@ fn hostile_files_exit_2_without_panicking() {
         .arg(&p)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("larger than"));
+        .stderr(predicate::str::contains("over the limit"));
     // a missing file and a directory
     detente()
         .arg("check")

@@ -43,8 +43,9 @@ fn draft_from_the_seeds_passes_check() {
     assert!(toml.contains("id = \"zelensky\"") && toml.contains("speaks_for = \"ukraine\""));
     // paths are relative to the draft's directory
     assert!(toml.contains("path = \"../../"), "{toml}");
+    // The draft (in a temporary folder) quotes the repository's articles: outside its folder.
     let check = detente()
-        .args(["check", "--format", "json"])
+        .args(["--allow-outside-sources", "check", "--format", "json"])
         .arg(&out)
         .output()
         .unwrap();
@@ -300,7 +301,18 @@ anchors = [{ at = 0, label = "all returned" }, { at = 100, label = "all ceded" }
         "only the scenario's issues"
     );
     assert!(toml.contains("issue = \"land\""));
-    detente().arg("check").arg(&out).assert().success();
+    detente()
+        .args(["--allow-outside-sources", "check"])
+        .arg(&out)
+        .assert()
+        .success();
+    // Without the flag, check refuses to read the articles outside the draft's folder.
+    detente()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("outside the scenario's folder"));
 }
 
 #[test]

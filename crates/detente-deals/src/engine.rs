@@ -767,7 +767,17 @@ pub(crate) fn run(
                 part
             },
         )
-        .reduce(|| Partial::new(ctx.p), |a, b| a.merge(b, ctx))
+        .reduce(
+            || Partial::new(ctx.p),
+            // A cancelled pass is thrown away: skip the merges.
+            |a, b| {
+                if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                    a
+                } else {
+                    a.merge(b, ctx)
+                }
+            },
+        )
 }
 
 /// Progress callback: `(packages done, total) -> keep going?`.

@@ -500,6 +500,11 @@ pub fn analyse_with_progress(
     }
     let card = domain.space.cardinality();
     if card > opts.max_outcomes {
+        let card = if card == u64::MAX {
+            "more than 18446744073709551614".to_string()
+        } else {
+            card.to_string()
+        };
         return Err(DealError(format!(
             "{card} packages is more than the limit of {}; discretise scale issues more coarsely (a larger --step) or drop issues",
             opts.max_outcomes

@@ -66,21 +66,19 @@ pub fn read_article(path: &Path) -> Result<String, InputError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(InputError::Io {
+    // Folders, FIFOs and devices are refused by type, before anything is read.
+    let (file, len) =
+        detente_scenario::safe_io::open_regular(path).map_err(|e| InputError::Io {
             path: path.to_path_buf(),
-            message: "is a directory".into(),
-        });
-    }
-    if meta.len() > MAX_ARTICLE_BYTES {
+            message: e.message,
+        })?;
+    if len > MAX_ARTICLE_BYTES {
         return Err(InputError::TooLarge {
             path: path.to_path_buf(),
-            bytes: meta.len(),
+            bytes: len,
         });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(len as usize);
     // Read at most one byte over the limit, in case the file grew (or is a pipe).
     file.take(MAX_ARTICLE_BYTES + 1)
         .read_to_end(&mut bytes)

@@ -449,6 +449,9 @@ impl Eum {
         let mut r = vec![1.0; n];
         let mut offers: Vec<Option<Offer>> = vec![None; n];
         for k in 1..=max_rounds {
+            if detente_scenario::cancelled() {
+                break; // the caller (a server run) was cancelled; the result is dropped
+            }
             let range = match o.range {
                 RangeRule::Initial => range0,
                 RangeRule::EveryRound => span(&x),

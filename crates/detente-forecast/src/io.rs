@@ -171,17 +171,33 @@ pub fn detect(text: &str) -> Option<TableFormat> {
 }
 
 /// Read a table file of any supported format (detected from its content).
+/// Actor and issue counts are checked against their limits (`detente_scenario::limits`).
 pub fn read_table(file: &str, text: &str) -> Result<Problem, ReadError> {
-    if text
+    let xml = text
         .trim_start_matches('\u{feff}')
         .trim_start()
-        .starts_with('<')
-    {
-        return crate::ktab_xml::read_ktab_xml(file, text);
-    }
-    if crate::decide::looks_like(text) {
-        return crate::decide::read(file, text);
-    }
+        .starts_with('<');
+    let p = if xml {
+        crate::ktab_xml::read_ktab_xml(file, text)
+    } else if crate::decide::looks_like(text) {
+        crate::decide::read(file, text)
+    } else {
+        read_csv_table(file, text)
+    }?;
+    use detente_scenario::limits::{check, Limit};
+    check(Limit::Actors, p.actors.len() as u64, "actors in this table")
+        .and_then(|()| check(Limit::Issues, p.issues.len() as u64, "issues in this table"))
+        .map_err(|message| ReadError {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            message,
+            hint: None,
+        })?;
+    Ok(p)
+}
+
+fn read_csv_table(file: &str, text: &str) -> Result<Problem, ReadError> {
     match detect(text) {
         Some(TableFormat::Plain) => read_plain(file, text),
         Some(TableFormat::Ktab) => read_ktab(file, text),

@@ -176,6 +176,9 @@ impl Smp {
         let mut converged = n < 2;
         let mut last_move = 0.0;
         for _round in 0..self.options.max_rounds {
+            if detente_scenario::cancelled() {
+                break; // the caller (a server run) was cancelled; the result is dropped
+            }
             if n < 2 {
                 break;
             }

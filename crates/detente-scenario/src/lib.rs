@@ -5,9 +5,13 @@
 pub mod diag;
 pub mod doc;
 pub mod history;
+pub mod limits;
 pub mod model;
 mod node;
+mod quote_search;
+pub use quote_search::{cancelled, with_cancel};
 mod resolve;
+pub mod safe_io;
 pub mod timeline;
 
 pub use diag::{did_you_mean, Diagnostic, LineIndex, Severity};
@@ -15,7 +19,8 @@ pub use model::*;
 
 use std::path::Path;
 
-/// Largest scenario file read (bytes); larger files are rejected with a diagnostic.
+/// Default largest scenario file read (bytes); larger files are rejected with a diagnostic.
+/// The limit in force is [`limits::Limit::ScenarioBytes`].
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The outcome of loading: the scenario as far as it could be read, and every problem found.
@@ -69,34 +74,16 @@ pub fn load(path: &Path) -> Loaded {
             hint,
         }],
     };
-    match std::fs::metadata(path) {
-        Err(e) => {
-            return sink_file_diag(
-                format!("cannot read file: {e}"),
-                Some("check the path".into()),
-            )
-        }
-        Ok(m) if m.is_dir() => {
-            return sink_file_diag(
-                "is a directory, not a scenario file".into(),
-                Some("give the path of a .toml or .json scenario".into()),
-            )
-        }
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return sink_file_diag(
-                format!(
-                    "file is {} bytes; scenarios larger than {} bytes are not read",
-                    m.len(),
-                    MAX_FILE_BYTES
-                ),
-                Some("is this really a scenario file?".into()),
-            )
-        }
-        Ok(_) => {}
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match safe_io::read_bounded(path, limits::Limit::ScenarioBytes) {
         Ok(b) => b,
-        Err(e) => return sink_file_diag(format!("cannot read file: {e}"), None),
+        // The diagnostic names the file already.
+        Err(e) => {
+            let message = match e.message.strip_prefix(&format!("{} ", path.display())) {
+                Some(rest) => rest.to_string(),
+                None => e.message,
+            };
+            return sink_file_diag(message, e.hint);
+        }
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     load_bytes(&bytes, path, &base)
@@ -149,10 +136,12 @@ pub fn load_str_with_sources(
 
 fn load_with(text: &str, path: &Path, sources: &resolve::SourceTexts) -> Loaded {
     let mut sink = diag::Sink::new(path, text);
+    quote_search::reset();
     let scenario = match node::parse(text, Syntax::guess(path, text), &mut sink) {
         Some(root) => resolve::resolve(&root, sources, &mut sink),
         None => Scenario::default(),
     };
+    check_counts(&scenario, &mut sink);
     let mut diagnostics = sink.diagnostics;
     diagnostics.sort_by_key(|d| {
         (
@@ -163,5 +152,34 @@ fn load_with(text: &str, path: &Path, sources: &resolve::SourceTexts) -> Loaded 
     Loaded {
         scenario,
         diagnostics,
+    }
+}
+
+/// Actor and issue counts multiply the work of every model: refuse scenarios over the limits.
+fn check_counts(sc: &Scenario, sink: &mut diag::Sink) {
+    use limits::Limit;
+    let actors = sc.actors.len() as u64;
+    if actors > limits::get(Limit::Actors) {
+        let span = sc
+            .actors
+            .get(limits::get_usize(Limit::Actors))
+            .map(|a| a.span.clone());
+        sink.error(
+            span,
+            limits::exceeded(Limit::Actors, actors, "the scenario's actors"),
+            None,
+        );
+    }
+    let issues = sc.issues.len() as u64;
+    if issues > limits::get(Limit::Issues) {
+        let span = sc
+            .issues
+            .get(limits::get_usize(Limit::Issues))
+            .map(|i| i.span.clone());
+        sink.error(
+            span,
+            limits::exceeded(Limit::Issues, issues, "the scenario's issues"),
+            None,
+        );
     }
 }

@@ -22,9 +22,6 @@ pub enum SourceTexts<'a> {
     Memory(&'a std::collections::BTreeMap<String, String>),
 }
 
-/// Largest source document read to verify evidence.
-const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// A table being read: reports unknown keys once, gives typed access to fields.
 struct Fields<'n> {
     entries: &'n [Entry],
@@ -405,7 +402,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
                 let text = if path.is_empty() {
                     None
                 } else {
-                    read_source(&resolved, span, sink)
+                    read_source(base_dir, &path, span, sink)
                 };
                 (resolved, text)
             }
@@ -501,6 +498,18 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
                     Some(span),
                     format!("capability {c} of actor `{id}` is negative"),
                     Some("capability is an influence weight >= 0".into()),
+                );
+                0.0
+            }
+            // Products of capabilities (EUM, Monte Carlo) must stay finite.
+            Some((c, span)) if c > Actor::MAX_CAPABILITY => {
+                sink.error(
+                    Some(span),
+                    format!("capability {c:e} of actor `{id}` is too large"),
+                    Some(format!(
+                        "capabilities are relative weights: use a unit that keeps them at most {:e}",
+                        Actor::MAX_CAPABILITY
+                    )),
                 );
                 0.0
             }
@@ -959,6 +968,17 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
     sc
 }
 
+/// Days in a month (Gregorian), from the year and month digits; 31 when they do not parse.
+fn days_in_month(year: &str, month: &str) -> u32 {
+    let y: u32 = year.parse().unwrap_or(0);
+    match month.parse::<u32>().unwrap_or(1) {
+        4 | 6 | 9 | 11 => 30,
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
     let b = d.as_bytes();
     let ok = b.len() == 10
@@ -968,7 +988,7 @@ fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d[8..10].parse::<u32>().unwrap_or(0));
+        && (1..=days_in_month(&d[..4], &d[5..7])).contains(&d[8..10].parse::<u32>().unwrap_or(0));
     if !ok {
         sink.error(
             Some(span),
@@ -978,48 +998,27 @@ fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
     }
 }
 
-fn read_source(path: &Path, span: Option<Range<usize>>, sink: &mut Sink) -> Option<String> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+/// Read a source document: confined to the scenario's folder, a regular file, bounded in size
+/// (`crate::safe_io`), UTF-8.
+fn read_source(
+    base_dir: &Path,
+    path: &str,
+    span: Option<Range<usize>>,
+    sink: &mut Sink,
+) -> Option<String> {
+    use crate::limits::Limit;
+    use crate::safe_io::{confine_source, read_text_bounded};
+    match confine_source(base_dir, path).and_then(|p| read_text_bounded(&p, Limit::SourceBytes)) {
+        Ok(t) => Some(t),
         Err(e) => {
             sink.error(
                 span,
-                format!("cannot read source document {}: {e}", path.display()),
-                Some("`path` is relative to the scenario file's folder".into()),
-            );
-            return None;
-        }
-    };
-    if meta.is_dir() || meta.len() > MAX_SOURCE_BYTES {
-        sink.error(
-            span,
-            format!(
-                "source document {} is a folder or larger than {MAX_SOURCE_BYTES} bytes",
-                path.display()
-            ),
-            Some("point `path` at a plain-text article".into()),
-        );
-        return None;
-    }
-    match std::fs::read(path).map(String::from_utf8) {
-        Ok(Ok(t)) => Some(t),
-        Ok(Err(e)) => {
-            sink.error(
-                span,
-                format!(
-                    "source document {} is not UTF-8 (bad byte at {})",
-                    path.display(),
-                    e.utf8_error().valid_up_to()
-                ),
-                Some("convert the article to UTF-8 plain text".into()),
-            );
-            None
-        }
-        Err(e) => {
-            sink.error(
-                span,
-                format!("cannot read source document {}: {e}", path.display()),
-                None,
+                match e.message.strip_prefix("cannot read ") {
+                    Some(rest) => format!("cannot read source document {rest}"),
+                    None => format!("source document: {}", e.message),
+                },
+                e.hint
+                    .or(Some("point `path` at a plain-text article".into())),
             );
             None
         }
@@ -1299,16 +1298,18 @@ fn evidence_of(
     let source = sources.iter().position(|s| s.id == src_id).unwrap_or(src);
     let mut location = None;
     if let Some(text) = sources.get(source).and_then(|s| s.text.as_deref()) {
-        match text.find(&quote) {
-            Some(at) => location = Some(at..at + quote.len()),
-            None => sink.error(
+        use crate::quote_search::{find, Found};
+        match find(text, &quote) {
+            Found::At(at) => location = Some(at..at + quote.len()),
+            Found::Missing(hint) => sink.error(
                 qspan.clone(),
                 format!(
                     "quote not found verbatim in source `{src_id}` ({})",
                     sources[source].path
                 ),
-                Some(quote_hint(text, &quote)),
+                Some(hint),
             ),
+            Found::Refused(message) => sink.error(qspan.clone(), message, None),
         }
     }
     Some(Evidence {
@@ -1421,54 +1422,5 @@ fn stance_date(
         (Some(l), Some(sd)) => Some(l.min(sd).to_string()),
         (Some(l), None) => Some(l.to_string()),
         (None, sd) => sd.map(str::to_string),
-    }
-}
-
-/// Explain why a quote was not found: typographic differences, or where it starts to differ.
-fn quote_hint(text: &str, quote: &str) -> String {
-    fn fold(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut last_space = false;
-        for c in s.chars() {
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
-                '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
-                '\u{00A0}' => ' ',
-                c => c,
-            };
-            if c.is_whitespace() {
-                if !last_space {
-                    out.push(' ');
-                }
-                last_space = true;
-            } else {
-                out.push(c);
-                last_space = false;
-            }
-        }
-        out
-    }
-    if fold(text).contains(&fold(quote)) {
-        return "the text is there but quotes, apostrophes, dashes or spaces differ; copy it character for character from the article".into();
-    }
-    // the longest prefix (on char boundaries) that occurs
-    let mut best = 0;
-    for (i, _) in quote
-        .char_indices()
-        .skip(1)
-        .chain(std::iter::once((quote.len(), ' ')))
-    {
-        if text.contains(&quote[..i]) {
-            best = i;
-        } else {
-            break;
-        }
-    }
-    if best >= 12 {
-        let rest: String = quote[best..].chars().take(30).collect();
-        format!("the first {best} bytes match the article, then it differs at \"{rest}\"")
-    } else {
-        "no part of it appears in the article: check the source id, or copy the sentence from the article".into()
     }
 }

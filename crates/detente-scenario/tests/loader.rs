@@ -161,7 +161,12 @@ fn huge_file_is_refused_with_a_message() {
     let f = std::fs::File::create(&p).unwrap();
     f.set_len(detente_scenario::MAX_FILE_BYTES + 1).unwrap();
     let l = load(&p);
-    assert!(l.errors().next().unwrap().message.contains("larger than"));
+    assert!(l
+        .errors()
+        .next()
+        .unwrap()
+        .message
+        .contains("over the limit"));
 }
 
 #[test]

@@ -68,6 +68,35 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
     }
 }
 
+/// Most forecast work one run may ask for, in actor³ × issue × (models + draws): the models
+/// are up to cubic in actors, and every Monte Carlo draw runs the primary model again. About
+/// five minutes of one core for 100 actors, one issue and 5 000 draws.
+pub const MAX_FORECAST_WORK: f64 = 5e9;
+
+/// Check the work a run asks of this scenario before it is queued (`Err`: a 400 naming the
+/// limit and what to do instead).
+pub fn check_work(analysis: Analysis, scenario: &Scenario, options: &Value) -> Result<(), String> {
+    if analysis == Analysis::Forecast {
+        let (_, rest) = split_as_of(options)?;
+        let o = ForecastOptions::from_json(&rest)?;
+        let actors = scenario.actors.len() as f64;
+        let issues = scenario.issues.iter().filter(|i| i.is_scale()).count() as f64;
+        let work = actors.powi(3) * issues * (5.0 + o.draws as f64);
+        if work > MAX_FORECAST_WORK {
+            let per_draw = actors.powi(3) * issues.max(1.0);
+            let most = (MAX_FORECAST_WORK / per_draw - 5.0).floor().max(0.0);
+            return Err(format!(
+                "a forecast of {actors} actors × {issues} scale issues with {} draws is more work \
+                 than one run may take (actors³ × issues × (5 + draws) ≤ {MAX_FORECAST_WORK:e}); \
+                 use at most {most} draws here, or run `detente forecast --monte-carlo` on the \
+                 command line",
+                o.draws
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Run an analysis. Long analyses call `progress.set` and stop early when
 /// `progress.is_cancelled()`.
 pub fn run(
@@ -392,7 +421,15 @@ fn opt_step(o: &Value) -> Result<Option<f64>, String> {
     match o.get("step") {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(x) if x > 0.0 && x <= 100.0 => Ok(Some(x)),
+            Some(x) if x > 0.0 && x <= 100.0 => {
+                // Points per scale issue, counted before anything is allocated.
+                let n = detente_space::scale_point_count(x).unwrap_or(u64::MAX);
+                let max = detente_scenario::limits::Limit::PointsPerIssue;
+                if n > detente_scenario::limits::get(max) {
+                    return Err(detente_space::points_message(x, n));
+                }
+                Ok(Some(x))
+            }
             _ => Err("`step` must be a number in (0, 100]".into()),
         },
     }
@@ -463,7 +500,13 @@ pub fn deals(scenario: &Scenario, o: &DealsOptions, progress: &Progress) -> Resu
         conditionals: domain.conditional_red_lines(scenario),
         ..Default::default()
     };
-    let a = detente_deals::analyse(&domain, &opts).map_err(|e| e.to_string())?;
+    // Cancellation is checked after every chunk of the streaming pass.
+    let tick = |done: u64, total: u64| {
+        progress.set(0.05 + 0.75 * done as f64 / total.max(1) as f64);
+        !progress.is_cancelled()
+    };
+    let a = detente_deals::analyse_with_progress(&domain, &opts, Some(&tick))
+        .map_err(|e| e.to_string())?;
     if progress.is_cancelled() {
         return Err("cancelled".into());
     }
@@ -823,8 +866,9 @@ pub fn tournament(
     let tick = || {
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress.set(d as f64 / total.max(1) as f64);
+        !progress.is_cancelled()
     };
-    let r = detente_simulate::run_tournament(&arena, &o.negotiators, &config, &tick)?;
+    let r = detente_simulate::run_tournament_cancellable(&arena, &o.negotiators, &config, &tick)?;
     let agreements = r.runs.iter().filter(|x| x.agreement.is_some()).count();
     Ok(json!({
         "parties": domain.parties.iter().map(|p| actor_name(scenario, &p.name)).collect::<Vec<_>>(),

@@ -19,8 +19,89 @@ use std::sync::{Arc, Mutex};
 /// Largest request body accepted (a scenario plus its source texts).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// Most runs queued or running at once; more are refused with 503 until some finish.
+/// Most runs queued or running at once; more are refused with 429 until some finish.
 pub const MAX_LIVE_RUNS: usize = 64;
+
+/// Requests with a body (uploads, edits, runs) handled at once, from reading the body to the
+/// end of their work; more wait (up to [`BODY_WAIT`]) and are then refused with 429.
+pub const MAX_CONCURRENT_BODIES: usize = 2;
+
+/// How long a request with a body waits for its turn before a 429.
+pub const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a request body may take to arrive once its turn has come.
+pub const BODY_READ: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Revisions loaded at once for reading (cache misses); more wait.
+pub const MAX_CONCURRENT_LOADS: usize = 2;
+
+/// Bytes the cache of loaded revisions may hold (estimated as 4 × the revision's text and
+/// sources: the stored revision, the loaded scenario's copies, the JSON answer).
+pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
+
+/// A counting gate for blocking code (the cache-miss loads).
+struct Gate {
+    count: Mutex<usize>,
+    freed: std::sync::Condvar,
+    max: usize,
+}
+
+struct GateGuard<'a>(&'a Gate);
+
+impl Gate {
+    fn new(max: usize) -> Self {
+        Gate {
+            count: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            max,
+        }
+    }
+    fn enter(&self) -> GateGuard<'_> {
+        let mut n = self.count.lock().unwrap_or_else(|p| p.into_inner());
+        while *n >= self.max {
+            n = self.freed.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+        *n += 1;
+        GateGuard(self)
+    }
+}
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        let mut n = self.0.count.lock().unwrap_or_else(|p| p.into_inner());
+        *n -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// The turn of a request with a body; handlers move it into their blocking work, so it is held
+/// until that work ends even when the client has gone.
+#[derive(Clone)]
+pub struct BodyTurn(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
+
+/// Set when a handler's future is dropped — the client left — (or when it finishes): the
+/// blocking work loading an upload checks it and stops verifying quotes
+/// ([`detente_scenario::with_cancel`]).
+struct ClientGone(Arc<std::sync::atomic::AtomicBool>);
+
+impl ClientGone {
+    fn new() -> Self {
+        ClientGone(Arc::new(std::sync::atomic::AtomicBool::new(false)))
+    }
+}
+
+impl Drop for ClientGone {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The cache of loaded revisions, bounded by (estimated) bytes.
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<(i64, i64), (Arc<Cached>, usize)>,
+    bytes: usize,
+}
 
 /// Everything a handler needs.
 pub struct AppState {
@@ -31,7 +112,9 @@ pub struct AppState {
     /// Host names (with port) accepted in the Host header; empty accepts any (non-loopback
     /// binds, where the token protects the API).
     pub allowed_hosts: Vec<String>,
-    cache: Mutex<HashMap<(i64, i64), Arc<Cached>>>,
+    cache: Mutex<Cache>,
+    bodies: Arc<tokio::sync::Semaphore>,
+    loads: Gate,
 }
 
 impl AppState {
@@ -46,8 +129,15 @@ impl AppState {
             jobs: Arc::new(Jobs::new(workers)),
             token,
             allowed_hosts,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache::default()),
+            bodies: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_BODIES)),
+            loads: Gate::new(MAX_CONCURRENT_LOADS),
         })
+    }
+
+    /// Bytes held by the cache of loaded revisions (estimated; at most [`CACHE_BYTES`]).
+    pub fn cache_bytes(&self) -> usize {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).bytes
     }
 
     /// A stored revision, loaded (revisions never change, so the cache never goes stale).
@@ -57,15 +147,23 @@ impl AppState {
             None => self.store.latest_revision(id)?,
         };
         let key = (id, number);
-        if let Some(c) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            return Ok(c.clone());
+        let cached = |st: &Self| {
+            st.cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entries
+                .get(&key)
+                .map(|c| c.0.clone())
+        };
+        if let Some(c) = cached(self) {
+            return Ok(c);
+        }
+        let _turn = self.loads.enter();
+        if let Some(c) = cached(self) {
+            return Ok(c);
         }
         let rev = self.store.revision(id, Some(number))?;
+        let size = 4 * (rev.text.len() + rev.sources.values().map(String::len).sum::<usize>());
         let loaded = load::load_bundle(&Bundle {
             text: rev.text.clone(),
             file_name: rev.file_name.clone(),
@@ -76,11 +174,15 @@ impl AppState {
             rev,
             json: std::sync::OnceLock::new(),
         });
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.len() >= 64 {
-            cache.clear();
+        if size <= CACHE_BYTES {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.bytes + size > CACHE_BYTES || cache.entries.len() >= 64 {
+                cache.entries.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += size;
+            cache.entries.insert(key, (c.clone(), size));
         }
-        cache.insert(key, c.clone());
         Ok(c)
     }
 }
@@ -162,6 +264,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/scenarios/{id}/sources/{source}", get(get_source))
         .route("/scenarios/{id}/runs", get(list_runs).post(create_run))
         .route("/runs/{run}", get(get_run).delete(cancel_run))
+        .route_layer(middleware::from_fn_with_state(state.clone(), body_turn))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route(
@@ -294,6 +397,54 @@ async fn json_errors(r: Response) -> Response {
     )
 }
 
+/// Requests with a body take a turn ([`MAX_CONCURRENT_BODIES`] at once) before their body is
+/// read; the turn travels with the request (an extension) into the handler's blocking work.
+async fn body_turn(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::DELETE) {
+        return next.run(req).await;
+    }
+    let permit = tokio::time::timeout(BODY_WAIT, st.bodies.clone().acquire_owned()).await;
+    let Ok(Ok(permit)) = permit else {
+        let mut r = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "the server is busy with {MAX_CONCURRENT_BODIES} uploads or edits; retry shortly"
+            ),
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return r;
+    };
+    // Read the body now, within a time limit, so a slow client cannot hold a turn for long.
+    let (parts, body) = req.into_parts();
+    let bytes = match tokio::time::timeout(BODY_READ, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes (or was cut off)"),
+            )
+            .into_response()
+        }
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body took more than {} s to arrive",
+                    BODY_READ.as_secs()
+                ),
+            )
+            .into_response()
+        }
+    };
+    let mut req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    req.extensions_mut().insert(BodyTurn(Arc::new(permit)));
+    next.run(req).await
+}
+
 /// `Authorization: Bearer <token>` on every API call when a token is configured.
 async fn require_token(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     if let Some(token) = &st.token {
@@ -301,7 +452,11 @@ async fn require_token(State(st): State<Arc<AppState>>, req: Request, next: Next
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| {
+                // The scheme is case-insensitive (RFC 9110 §11.1).
+                let (scheme, rest) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+            })
             .unwrap_or("");
         if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
             let mut r = ApiError::new(
@@ -427,12 +582,17 @@ struct UploadQuery {
 
 async fn create_scenario(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let bundle = parse_upload(&body, q.name.as_deref())?;
+    drop(body);
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
-        let l = load::load_bundle(&bundle);
+        let _turn = turn;
+        let l = detente_scenario::with_cancel(flag, || load::load_bundle(&bundle));
         if !l.is_valid() {
             return Err(invalid(&l));
         }
@@ -458,12 +618,17 @@ async fn create_scenario(
 
 async fn put_scenario(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Path(id): Path<i64>,
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let mut bundle = parse_upload(&body, q.name.as_deref())?;
+    drop(body);
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
+        let _turn = turn;
         // Sources not uploaded again are carried over from the latest revision.
         let prev = st.store.revision(id, None)?;
         for (k, v) in prev.sources {
@@ -472,13 +637,15 @@ async fn put_scenario(
         if q.name.is_none() && bundle.file_name.starts_with("scenario.") {
             bundle.file_name = prev.file_name;
         }
-        save_revision(
-            &st,
-            id,
-            q.base_revision,
-            &bundle,
-            q.message.as_deref().unwrap_or("uploaded"),
-        )
+        detente_scenario::with_cancel(flag, || {
+            save_revision(
+                &st,
+                id,
+                q.base_revision,
+                &bundle,
+                q.message.as_deref().unwrap_or("uploaded"),
+            )
+        })
     })
     .await
 }
@@ -643,12 +810,16 @@ struct EditBody {
 /// Change one stance (salience and/or position) and save the result as a new revision.
 async fn edit_stance(
     State(st): State<Arc<AppState>>,
+    turn: Option<axum::Extension<BodyTurn>>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let e: EditBody =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad edit: {e}")))?;
+    let gone = ClientGone::new();
+    let flag = gone.0.clone();
     blocking(move || {
+        let _turn = turn;
         let prev = st.store.revision(id, e.base_revision)?;
         let syntax = if prev.syntax == "json" {
             detente_scenario::Syntax::Json
@@ -661,7 +832,9 @@ async fn edit_stance(
             file_name: prev.file_name.clone(),
             sources: prev.sources.clone(),
         };
-        save_revision(&st, id, Some(prev.revision), &bundle, &what)
+        detente_scenario::with_cancel(flag, || {
+            save_revision(&st, id, Some(prev.revision), &bundle, &what)
+        })
     })
     .await
 }
@@ -725,16 +898,16 @@ async fn create_run(
         ))
     })?;
     let analysis = Analysis::parse(&b.analysis).map_err(ApiError::bad)?;
-    if st.jobs.live_count() >= MAX_LIVE_RUNS {
+    let Some(admission) = st.jobs.admit(MAX_LIVE_RUNS) else {
         let mut r = ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::TOO_MANY_REQUESTS,
             format!("{MAX_LIVE_RUNS} analyses are already queued or running; retry when some have finished"),
         )
         .into_response();
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return Ok(r);
-    }
+    };
     let options = if b.options.is_null() {
         json!({})
     } else {
@@ -745,6 +918,7 @@ async fn create_run(
     let (run, revision, scenario) = blocking(move || {
         let c = st2.loaded(id, b.revision)?;
         let (l, rev) = (&c.loaded, &c.rev);
+        analyses::check_work(analysis, &l.loaded.scenario, &options).map_err(ApiError::bad)?;
         let run = st2
             .store
             .create_run(id, rev.revision, analysis.name(), &options)?;
@@ -755,8 +929,14 @@ async fn create_run(
         ))
     })
     .await?;
-    st.jobs
-        .spawn(st.store.clone(), run, analysis, scenario.0, scenario.1);
+    st.jobs.spawn(
+        admission,
+        st.store.clone(),
+        run,
+        analysis,
+        scenario.0,
+        scenario.1,
+    );
     let body = json!({ "run": run, "status": "queued", "scenario": id, "revision": revision });
     Ok((
         StatusCode::ACCEPTED,

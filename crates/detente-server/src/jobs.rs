@@ -5,19 +5,24 @@
 //! the analysis on the blocking pool. The analysis reports progress and checks for
 //! cancellation through [`Progress`]. The store's conditional updates decide races: a run
 //! cancelled while its analysis was finishing stays `cancelled` and its result is dropped.
+//!
+//! Analyses compute on the server's own rayon pool of `workers` threads (never rayon's global
+//! pool), so `--workers` bounds the cores they use; runs are admitted up to a fixed number
+//! queued or running ([`Jobs::admit`]), atomically, so concurrent requests cannot exceed it.
 
 use crate::analyses;
 use crate::store::Store;
 use detente_scenario::Scenario;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// Shared between a running analysis and the server: progress out, cancellation in.
 #[derive(Debug, Default)]
 pub struct Progress {
-    cancelled: AtomicBool,
+    /// Shared with the models' round loops through `detente_scenario::with_cancel`.
+    cancelled: Arc<AtomicBool>,
     /// f64 bits of the fraction done, 0–1.
     done: AtomicU64,
 }
@@ -50,14 +55,48 @@ impl Progress {
 pub struct Jobs {
     slots: Arc<Semaphore>,
     live: Mutex<HashMap<i64, Arc<Progress>>>,
+    /// Runs admitted (queued or running, or about to be stored as queued).
+    admitted: Arc<AtomicUsize>,
+    /// The threads analyses compute on.
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+/// A place among the runs the server accepts at once, taken by [`Jobs::admit`] before a run is
+/// stored and given back when the run ends (or when it is dropped unused).
+pub struct Admission(Arc<AtomicUsize>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Jobs {
     pub fn new(workers: usize) -> Self {
+        let workers = workers.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(workers)
+            .thread_name(|k| format!("detente-analysis-{k}"))
+            .build()
+            .ok()
+            .map(Arc::new);
         Jobs {
-            slots: Arc::new(Semaphore::new(workers.max(1))),
+            slots: Arc::new(Semaphore::new(workers)),
             live: Mutex::new(HashMap::new()),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            pool,
         }
+    }
+
+    /// Take one of `max` places for a new run, or `None` when all are taken. Atomic: `max`
+    /// concurrent callers get at most `max` places.
+    pub fn admit(&self, max: usize) -> Option<Admission> {
+        self.admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Admission(self.admitted.clone()))
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Progress>>> {
@@ -81,9 +120,11 @@ impl Jobs {
         self.live().len()
     }
 
-    /// Start run `run` (already stored as `queued`) in the background.
+    /// Start run `run` (already stored as `queued`) in the background; its admission is held
+    /// until it ends.
     pub fn spawn(
         self: &Arc<Self>,
+        admission: Admission,
         store: Arc<Store>,
         run: i64,
         analysis: analyses::Analysis,
@@ -99,9 +140,19 @@ impl Jobs {
             if started {
                 let p = progress.clone();
                 let st = store.clone();
+                let pool = jobs.pool.clone();
                 let outcome = tokio::task::spawn_blocking(move || {
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        analyses::run(analysis, &scenario, &options, &p)
+                        let work = || {
+                            // The models check this flag between rounds, on this thread.
+                            detente_scenario::with_cancel(p.cancelled.clone(), || {
+                                analyses::run(analysis, &scenario, &options, &p)
+                            })
+                        };
+                        match &pool {
+                            Some(pool) => pool.install(work),
+                            None => work(),
+                        }
                     }));
                     let r = match r {
                         Ok(r) => r,
@@ -121,6 +172,7 @@ impl Jobs {
             }
             drop(permit);
             jobs.live().remove(&run);
+            drop(admission);
         });
     }
 }

@@ -65,8 +65,11 @@ pub fn import_file(store: &store::Store, path: &Path) -> Result<Imported, ServeE
         let msgs: Vec<String> = loaded.errors().map(|d| d.render(false)).collect();
         return Err(ServeError::BadInput(msgs.join("\n")));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ServeError::BadInput(format!("{}: {e}", path.display())))?;
+    let text = detente_scenario::safe_io::read_text_bounded(
+        path,
+        detente_scenario::limits::Limit::ScenarioBytes,
+    )
+    .map_err(|e| ServeError::BadInput(e.to_string()))?;
     let mut sources = std::collections::BTreeMap::new();
     for s in &loaded.scenario.sources {
         if let Some(t) = &s.text {
@@ -155,6 +158,11 @@ pub fn serve(
         )));
     }
     if let Some(t) = &config.token {
+        if t.chars().any(char::is_whitespace) {
+            return Err(ServeError::BadInput(
+                "the token contains spaces: use at least 16 characters without whitespace".into(),
+            ));
+        }
         if t.len() < 16 {
             return Err(ServeError::BadInput(
                 "the token is too short: use at least 16 characters".into(),

@@ -714,7 +714,7 @@ async fn openapi_document_lists_every_route() {
 }
 
 #[tokio::test]
-async fn too_many_live_runs_are_refused_with_503() {
+async fn too_many_live_runs_are_refused_with_429() {
     let app = router(state_with(1, None, vec![]));
     call(&app, "POST", "/api/scenarios", Some(bundle().to_string())).await;
     let body = json!({"analysis": "forecast", "options": {"draws": 5000}}).to_string();
@@ -725,7 +725,7 @@ async fn too_many_live_runs_are_refused_with_503() {
         runs.push(v["run"].as_i64().unwrap());
     }
     let (s, v) = call(&app, "POST", "/api/scenarios/1/runs", Some(body)).await;
-    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
     for r in &runs {
         let (s, _) = call(&app, "DELETE", &format!("/api/runs/{r}"), None).await;
         assert!(s == StatusCode::OK || s == StatusCode::CONFLICT);

@@ -34,7 +34,8 @@ pub use mechanism::{
 };
 pub use negotiator::{Negotiator, NegotiatorSpec, Strategy, TurnContext, NEGOTIATOR_NAMES};
 pub use tournament::{
-    run_tournament, NegotiatorSummary, RunRecord, TournamentConfig, TournamentResult,
+    run_tournament, run_tournament_cancellable, NegotiatorSummary, RunRecord, TournamentConfig,
+    TournamentResult,
 };
 
 /// Derive an independent seed from a master seed and a task index (SplitMix64 finaliser on

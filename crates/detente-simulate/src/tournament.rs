@@ -5,7 +5,7 @@
 
 use crate::arena::Arena;
 use crate::derive_seed;
-use crate::mechanism::{negotiate, SaopConfig, SimulateError};
+use crate::mechanism::{negotiate, SaopConfig};
 use crate::negotiator::NegotiatorSpec;
 use rayon::prelude::*;
 
@@ -72,6 +72,21 @@ pub fn run_tournament(
     config: &TournamentConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<TournamentResult, String> {
+    run_tournament_cancellable(arena, specs, config, &|| {
+        progress();
+        true
+    })
+}
+
+/// [`run_tournament`] whose `progress` callback returns `false` to cancel: negotiations not
+/// yet started are skipped and the result is `Err("cancelled")`.
+pub fn run_tournament_cancellable(
+    arena: &Arena,
+    specs: &[NegotiatorSpec],
+    config: &TournamentConfig,
+    progress: &(dyn Fn() -> bool + Sync),
+) -> Result<TournamentResult, String> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
     let k = specs.len();
     let m = arena.parties.len();
     if k == 0 {
@@ -93,9 +108,12 @@ pub fn run_tournament(
         ..config.saop.clone()
     };
     let reps = config.reps as u64;
-    let runs: Result<Vec<RunRecord>, SimulateError> = (0..total)
+    let runs: Result<Vec<RunRecord>, String> = (0..total)
         .into_par_iter()
         .map(|i| {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err("cancelled".to_string());
+            }
             let mut a = i / reps;
             let rep = (i % reps) as u32;
             let mut assignment = vec![0usize; m];
@@ -105,8 +123,10 @@ pub fn run_tournament(
             }
             let chosen: Vec<&NegotiatorSpec> = assignment.iter().map(|&s| &specs[s]).collect();
             let seed = derive_seed(config.seed, i);
-            let r = negotiate(arena, &chosen, &saop, seed)?;
-            progress();
+            let r = negotiate(arena, &chosen, &saop, seed).map_err(|e| e.to_string())?;
+            if !progress() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
             Ok(RunRecord {
                 assignment,
                 rep,
@@ -120,7 +140,10 @@ pub fn run_tournament(
             })
         })
         .collect();
-    let runs = runs.map_err(|e| e.to_string())?;
+    let runs = runs?;
+    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err("cancelled".into());
+    }
     Ok(TournamentResult {
         summary: summarise(specs, &runs),
         runs,

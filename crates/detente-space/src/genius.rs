@@ -4,6 +4,8 @@ use crate::xml::{self, Element};
 use crate::{
     DiscretiseOptions, Domain, LinearAdditive, OutcomeSpace, Party, SpaceError, SpaceIssue,
 };
+use detente_scenario::limits::{self, Limit};
+use detente_scenario::safe_io::read_bounded;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -166,6 +168,14 @@ fn read_domain(doc: &Doc, opts: &DiscretiseOptions, errors: &mut Vec<SpaceError>
                         continue;
                     }
                     let k = opts.real_points.max(2);
+                    if let Err(m) = limits::check(
+                        Limit::PointsPerIssue,
+                        k as u64,
+                        &format!("real issue `{name}`: {k} points (--real-points)"),
+                    ) {
+                        errors.push(doc.err(el, m));
+                        continue;
+                    }
                     let numbers: Vec<f64> = if lo == hi {
                         vec![lo]
                     } else {
@@ -372,10 +382,14 @@ fn read_profile(
     })
 }
 
-fn load_doc(path: &Path) -> Result<Doc, SpaceError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| SpaceError::new(path, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+fn read_doc_text(path: &Path) -> Result<String, SpaceError> {
+    let bytes = read_bounded(path, Limit::GeniusBytes).map_err(|e| {
+        SpaceError::new(
+            path,
+            e.message.replace(&format!("{}: ", path.display()), ""),
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
         SpaceError::new(
             path,
             format!(
@@ -383,11 +397,11 @@ fn load_doc(path: &Path) -> Result<Doc, SpaceError> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    })
+}
+
+fn parse_doc(path: &Path, text: &str) -> Result<Doc, SpaceError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
     match xml::parse(&text) {
         Ok(root) => Ok(Doc {
             path: path.to_path_buf(),
@@ -423,11 +437,48 @@ impl Domain {
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
             .collect();
         files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        // Every file is a party (but one): bound them before reading any.
+        if let Err(m) = limits::check(
+            Limit::Actors,
+            files.len().saturating_sub(1) as u64,
+            "GENIUS profiles in this folder",
+        ) {
+            return Err(vec![SpaceError::new(folder, m)]);
+        }
+        let texts = files
+            .into_iter()
+            .map(|f| read_doc_text(&f).map(|t| (f, t)))
+            .collect();
+        Self::from_genius_files(folder, texts, opts)
+    }
+
+    /// Read a GENIUS domain from file texts already in memory (`(file name, text)`, sorted by
+    /// file name), as [`Domain::from_genius_with`] reads a folder. For fuzzing and servers.
+    pub fn from_genius_texts(
+        folder: &Path,
+        files: Vec<(PathBuf, String)>,
+        opts: &DiscretiseOptions,
+    ) -> Result<Domain, Vec<SpaceError>> {
+        if let Err(m) = limits::check(
+            Limit::Actors,
+            files.len().saturating_sub(1) as u64,
+            "GENIUS profiles",
+        ) {
+            return Err(vec![SpaceError::new(folder, m)]);
+        }
+        Self::from_genius_files(folder, files.into_iter().map(Ok).collect(), opts)
+    }
+
+    fn from_genius_files(
+        folder: &Path,
+        files: Vec<Result<(PathBuf, String), SpaceError>>,
+        opts: &DiscretiseOptions,
+    ) -> Result<Domain, Vec<SpaceError>> {
         let mut errors = Vec::new();
         let mut domain_doc: Option<Doc> = None;
         let mut profiles: Vec<Doc> = Vec::new();
         for f in files {
-            match load_doc(&f) {
+            match f.and_then(|(path, text)| parse_doc(&path, &text)) {
                 Err(e) => errors.push(e),
                 Ok(doc) => match doc.root.name.as_str() {
                     "negotiation_template" => {
@@ -456,6 +507,9 @@ impl Domain {
             ));
         }
         let dom_issues = read_domain(&domain_doc, opts, &mut errors);
+        if let Err(m) = limits::check(Limit::Issues, dom_issues.len() as u64, "GENIUS issues") {
+            errors.push(SpaceError::new(&domain_doc.path, m));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -44,7 +44,7 @@ mod genius;
 mod scenario;
 mod xml;
 
-pub use scenario::{ConditionalRedLine, DiscretiseOptions};
+pub use scenario::{points_message, scale_point_count, ConditionalRedLine, DiscretiseOptions};
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Scenario → domain: discretise the issues, derive each veto player's utility function.
 
 use crate::{Domain, LinearAdditive, OutcomeSpace, Party, SpaceError, SpaceIssue};
+use detente_scenario::limits::{self, Limit};
 use detente_scenario::{IssueKind, Position, Scenario};
 
 /// How continuous issues are discretised.
@@ -22,13 +23,44 @@ impl Default for DiscretiseOptions {
     }
 }
 
+/// How many points discretising 0–100 every `step` gives (100 always included), computed
+/// without allocating; `None` when `step` is not a number in (0, 100].
+pub fn scale_point_count(step: f64) -> Option<u64> {
+    if !(step.is_finite() && step > 0.0 && step <= 100.0) {
+        return None;
+    }
+    let k = (100.0 / step + 1e-9).floor();
+    // k + 1 points k·step for k = 0..=K, plus 100 when K·step falls short of it.
+    let n = if k >= 1e18 { u64::MAX } else { k as u64 + 1 };
+    let last = k * step;
+    Some(if (last - 100.0).abs() > 1e-9 && last < 100.0 {
+        n.saturating_add(1)
+    } else {
+        n
+    })
+}
+
+/// The error for a step giving more points than the limit allows, naming the limit.
+pub fn points_message(step: f64, n: u64) -> String {
+    let count = if n == u64::MAX {
+        "more than 10^18 points".to_string()
+    } else {
+        format!("{n} points")
+    };
+    limits::exceeded(
+        Limit::PointsPerIssue,
+        format!("{count} per scale issue"),
+        &format!("step {step:e} (use a larger step)"),
+    )
+}
+
 fn scale_points(anchors: &[detente_scenario::Anchor], step: Option<f64>) -> Vec<f64> {
     match step {
         Some(step) => {
             let mut pts = Vec::new();
-            let mut k = 0u32;
+            let mut k = 0u64;
             loop {
-                let x = f64::from(k) * step;
+                let x = k as f64 * step;
                 if x > 100.0 + 1e-9 {
                     break;
                 }
@@ -80,13 +112,26 @@ impl Domain {
     ) -> Result<Domain, Vec<SpaceError>> {
         let mut errors = Vec::new();
         if let Some(step) = opts.step {
-            if !(step.is_finite() && step > 0.0 && step <= 100.0) {
-                errors.push(SpaceError::new(
+            match scale_point_count(step) {
+                None => errors.push(SpaceError::new(
                     "",
                     format!(
                         "step {step} must be a number in (0, 100]: scale issues run from 0 to 100"
                     ),
-                ));
+                )),
+                Some(n) => {
+                    if n > limits::get(Limit::PointsPerIssue) {
+                        errors.push(SpaceError::new("", points_message(step, n)));
+                    }
+                }
+            }
+        }
+        for (limit, n, what) in [
+            (Limit::Issues, s.issues.len(), "issues"),
+            (Limit::Actors, s.actors.len(), "actors"),
+        ] {
+            if let Err(m) = limits::check(limit, n as u64, &format!("the scenario's {what}")) {
+                errors.push(SpaceError::new("", m));
             }
         }
         if s.issues.is_empty() {
@@ -319,5 +364,26 @@ impl Domain {
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn point_counts_are_computed_before_allocating() {
+        for step in [1.0, 3.0, 7.5, 0.1, 0.01, 33.0, 100.0, 0.3] {
+            let n = scale_point_count(step).unwrap();
+            assert_eq!(
+                n as usize,
+                scale_points(&[], Some(step)).len(),
+                "step {step}"
+            );
+        }
+        assert_eq!(scale_point_count(1e-9), Some(100_000_000_001));
+        assert_eq!(scale_point_count(1e-308), Some(u64::MAX));
+        assert_eq!(scale_point_count(0.0), None);
+        assert_eq!(scale_point_count(f64::NAN), None);
     }
 }

@@ -170,7 +170,10 @@ fn verdict_words(d: &Domain, a: &Analysis, v: &detente_deals::Verdict) -> String
 
 fn space_errors(errs: Vec<SpaceError>, what: &str) -> CliError {
     for e in &errs {
-        eprintln!("{e}");
+        eprintln!(
+            "{}",
+            detente_scenario::safe_io::escape_controls(&e.to_string())
+        );
     }
     CliError::bad_input(format!(
         "{what}: {} problem(s); fix them and run again",

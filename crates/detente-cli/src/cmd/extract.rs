@@ -42,6 +42,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
+    crate::common::within(
+        detente_scenario::limits::Limit::Threads,
+        args.jobs as u64,
+        "--jobs",
+    )?;
     let mut gazetteer = Gazetteer::builtin();
     if let Some(g) = &args.gazetteer {
         let extra = Gazetteer::from_file(g).map_err(|e| CliError::bad_input(e.to_string()))?;
@@ -99,9 +104,28 @@ pub fn run(args: Args) -> CmdResult {
             let texts: Vec<&str> = docs.iter().map(|(_, t)| t.as_str()).collect();
             let draft = extraction.draft(&paths, &texts);
             let toml = render_toml(&draft);
-            write_output(args.output.as_deref(), |w| w.write_all(toml.as_bytes()))
+            write_output(args.output.as_deref(), |w| w.write_all(toml.as_bytes()))?;
+            if args.output.is_some() && outside_sources(&base, &args.articles) {
+                eprintln!(
+                    "note: the articles are outside the draft's folder; `detente check` reads \
+                     them only with --allow-outside-sources (or write the draft beside them)"
+                );
+            }
+            Ok(())
         }
     }
+}
+
+/// Whether some article lies outside the folder `detente check` confines the draft's sources to.
+fn outside_sources(base: &Path, articles: &[PathBuf]) -> bool {
+    let Ok(root) = detente_scenario::safe_io::sources_root(base) else {
+        return false;
+    };
+    articles.iter().any(|a| {
+        std::fs::canonicalize(a)
+            .map(|a| !a.starts_with(&root))
+            .unwrap_or(false)
+    })
 }
 
 /// Write to `out` (or stdout, where a closed pipe is not an error), buffered.

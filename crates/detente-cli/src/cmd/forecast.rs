@@ -136,8 +136,11 @@ pub fn load_input_with(path: &Path, constrained: bool) -> Result<Input, CliError
             scenario_issue: conv.scenario_issue,
         }
     } else {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::bad_input(format!("{}: cannot read: {e}", path.display())))?;
+        let bytes = detente_scenario::safe_io::read_bounded(
+            path,
+            detente_scenario::limits::Limit::CsvBytes,
+        )
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             CliError::bad_input(format!(
                 "{}: not UTF-8 text (byte {}); save the file as UTF-8 CSV",
@@ -147,7 +150,10 @@ pub fn load_input_with(path: &Path, constrained: bool) -> Result<Input, CliError
         })?;
         let problem = read_table(&path.display().to_string(), &text).map_err(|e| {
             // Already in the located `file:line:col: error: …` form.
-            eprintln!("{e}");
+            eprintln!(
+                "{}",
+                detente_scenario::safe_io::escape_controls(&e.to_string())
+            );
             CliError::silent(2)
         })?;
         let n = problem.issues.len();

@@ -122,7 +122,10 @@ pub fn load(args: &DomainArgs) -> Result<Loaded, CliError> {
 
 fn space_errors(errs: &[detente_space::SpaceError]) -> CliError {
     for e in errs.iter().skip(1) {
-        eprintln!("error: {e}");
+        eprintln!(
+            "error: {}",
+            detente_scenario::safe_io::escape_controls(&e.to_string())
+        );
     }
     match errs.first() {
         Some(e) => CliError::bad_input(e.to_string()),
@@ -213,6 +216,8 @@ fn fmt_opt(x: Option<f64>) -> String {
 }
 
 pub fn run(args: Args) -> CmdResult {
+    use detente_scenario::limits::Limit;
+    crate::common::within(Limit::Rounds, args.protocol.rounds.into(), "--rounds")?;
     let loaded = load(&args.domain)?;
     let (domain, arena) = (&loaded.domain, &loaded.arena);
     let specs = negotiators_for(&args.negotiators, arena)?;

@@ -66,6 +66,16 @@ pub fn run(args: Args) -> CmdResult {
     if args.threads == Some(0) {
         return Err(CliError::bad_input("--threads must be at least 1"));
     }
+    {
+        use crate::common::within;
+        use detente_scenario::limits::Limit;
+        within(Limit::Rounds, args.protocol.rounds.into(), "--rounds")?;
+        within(
+            Limit::Threads,
+            args.threads.unwrap_or(1) as u64,
+            "--threads",
+        )?;
+    }
     if args.scenarios.is_empty() && args.genius.is_empty() {
         return Err(CliError::bad_input(
             "give one or more SCENARIO files and/or --genius FOLDER",
@@ -92,15 +102,21 @@ pub fn run(args: Args) -> CmdResult {
         let loaded = load(source)?;
         let mut saop = saop_config(&args.protocol, loaded.genius)?;
         saop.record_trace = false;
+        let limit = detente_scenario::limits::Limit::Negotiations;
         let count = run_count(specs.len(), loaded.arena.parties.len(), args.reps)
-            .filter(|&t| t <= MAX_RUNS)
+            .filter(|&t| t <= MAX_RUNS.min(detente_scenario::limits::get(limit)))
             .ok_or_else(|| {
-                CliError::bad_input(format!(
-                    "{}: {} negotiators over {} parties with {} repetitions is more than {MAX_RUNS} negotiations; use fewer negotiators or --reps",
-                    loaded.domain.name,
-                    specs.len(),
-                    loaded.arena.parties.len(),
-                    args.reps
+                CliError::bad_input(detente_scenario::limits::exceeded(
+                    limit,
+                    "the tournament's negotiations",
+                    &format!(
+                        "{}: {} negotiators over {} parties with {} repetitions (use fewer \
+                         negotiators or --reps, or)",
+                        loaded.domain.name,
+                        specs.len(),
+                        loaded.arena.parties.len(),
+                        args.reps
+                    ),
                 ))
             })?;
         total += count;
