@@ -16,6 +16,8 @@ pub struct ScenarioDoc {
     pub stances: Vec<StanceDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionDoc>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub linkages: Vec<LinkageDoc>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -47,6 +49,8 @@ pub struct ActorDoc {
     pub aliases: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaks_for: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub leads: bool,
     pub capability: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation: Option<f64>,
@@ -98,6 +102,11 @@ pub struct IssueDoc {
 pub struct EvidenceDoc {
     pub source: String,
     pub quote: String,
+    /// `stated`, `reported`, `collective`, `inferred`; absent when unspecified (v1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -106,6 +115,8 @@ pub struct EvidenceDoc {
 pub struct StanceDoc {
     pub actor: String,
     pub issue: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -134,7 +145,145 @@ pub struct DecisionDoc {
     pub note: Option<String>,
 }
 
-fn pos_doc(issue: &Issue, p: Position) -> PositionDoc {
+/// `[[linkages]]` in file form: the same keys the loader reads.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinkageDoc {
+    pub id: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepts: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offered_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gives: Option<serde_json::Value>,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub evidence: Vec<EvidenceDoc>,
+}
+
+/// A scale red line as its worst acceptable point, or an options red line as rejected ids.
+pub fn red_line_doc(issue: &Issue, st: &Stance) -> (Option<f64>, Vec<String>) {
+    match &st.red_line {
+        Some(RedLine::Range { lo, hi }) => {
+            let x = st.position.and_then(Position::as_scale).unwrap_or(*lo);
+            (
+                Some(if x >= *lo && *hi >= Issue::SCALE_MAX {
+                    *lo
+                } else {
+                    *hi
+                }),
+                vec![],
+            )
+        }
+        Some(RedLine::Rejects { options }) => (
+            None,
+            options
+                .iter()
+                .filter_map(|i| issue.options().get(*i).map(|o| o.id.clone()))
+                .collect(),
+        ),
+        None => (None, vec![]),
+    }
+}
+
+fn evidence_doc(s: &Scenario, e: &Evidence) -> EvidenceDoc {
+    EvidenceDoc {
+        source: s
+            .sources
+            .get(e.source)
+            .map(|x| x.id.clone())
+            .unwrap_or_default(),
+        quote: e.quote.clone(),
+        kind: (e.kind != EvidenceKind::Unspecified).then(|| e.kind.as_str().to_string()),
+        reported_by: e
+            .reported_by
+            .and_then(|a| s.actors.get(a))
+            .map(|a| a.id.clone()),
+        note: e.note.clone(),
+    }
+}
+
+fn linkage_doc(s: &Scenario, l: &Linkage) -> LinkageDoc {
+    use serde_json::json;
+    let issue_id = |i: usize| s.issues.get(i).map(|x| x.id.clone()).unwrap_or_default();
+    let actor_id = |i: usize| s.actors.get(i).map(|x| x.id.clone()).unwrap_or_default();
+    let term = |t: &Term| match t.toward {
+        Position::Scale(x) => json!({ "issue": issue_id(t.issue), "toward": x }),
+        p => json!({ "issue": issue_id(t.issue), "option": pos_doc(&s.issues[t.issue], p) }),
+    };
+    let opt_ids = |i: usize, v: &[usize]| -> Vec<String> {
+        v.iter()
+            .filter_map(|k| s.issues[i].options().get(*k).map(|o| o.id.clone()))
+            .collect()
+    };
+    let mut d = LinkageDoc {
+        id: l.id.clone(),
+        kind: String::new(),
+        actor: None,
+        issue: None,
+        accepts: None,
+        when: None,
+        offered_by: None,
+        to: None,
+        gives: None,
+        for_: None,
+        note: l.note.clone(),
+        evidence: l.evidence.iter().map(|e| evidence_doc(s, e)).collect(),
+    };
+    match &l.kind {
+        LinkageKind::Conditional {
+            actor,
+            issue,
+            accepts,
+            when,
+        } => {
+            d.kind = "conditional".into();
+            d.actor = Some(actor_id(*actor));
+            d.issue = Some(issue_id(*issue));
+            d.accepts = Some(match accepts {
+                Acceptance::Range { lo, hi } => json!([lo, hi]),
+                Acceptance::Options { options } => json!(opt_ids(*issue, options)),
+            });
+            d.when = Some(match when {
+                Condition::AtLeast { issue, value } => {
+                    json!({ "issue": issue_id(*issue), "at_least": value })
+                }
+                Condition::AtMost { issue, value } => {
+                    json!({ "issue": issue_id(*issue), "at_most": value })
+                }
+                Condition::OneOf { issue, options } => {
+                    json!({ "issue": issue_id(*issue), "options": opt_ids(*issue, options) })
+                }
+            });
+        }
+        LinkageKind::Trade {
+            offered_by,
+            to,
+            gives,
+            for_,
+        } => {
+            d.kind = "trade".into();
+            d.offered_by = Some(actor_id(*offered_by));
+            d.to = to.map(actor_id);
+            d.gives = Some(term(gives));
+            d.for_ = Some(term(for_));
+        }
+    }
+    d
+}
+
+/// A position in file form.
+pub fn pos_doc(issue: &Issue, p: Position) -> PositionDoc {
     match p {
         Position::Scale(x) => PositionDoc::Scale(x),
         Position::Option(i) => PositionDoc::Option(
@@ -177,6 +326,7 @@ impl ScenarioDoc {
                     kind: a.kind.as_str().to_string(),
                     aliases: a.aliases.clone(),
                     speaks_for: a.speaks_for.map(actor_id),
+                    leads: a.leads,
                     capability: a.capability,
                     reservation: a.reservation,
                     description: a.description.clone(),
@@ -215,34 +365,15 @@ impl ScenarioDoc {
                 })
                 .collect(),
             stances: s
-                .stances
+                .history
                 .iter()
                 .map(|st| {
                     let issue = &s.issues[st.issue];
-                    let (red_line, rejects) = match &st.red_line {
-                        Some(RedLine::Range { lo, hi }) => {
-                            let x = st.position.and_then(Position::as_scale).unwrap_or(*lo);
-                            (
-                                Some(if x >= *lo && *hi >= Issue::SCALE_MAX {
-                                    *lo
-                                } else {
-                                    *hi
-                                }),
-                                vec![],
-                            )
-                        }
-                        Some(RedLine::Rejects { options }) => (
-                            None,
-                            options
-                                .iter()
-                                .filter_map(|i| issue.options().get(*i).map(|o| o.id.clone()))
-                                .collect(),
-                        ),
-                        None => (None, vec![]),
-                    };
+                    let (red_line, rejects) = red_line_doc(issue, st);
                     StanceDoc {
                         actor: actor_id(st.actor),
                         issue: issue.id.clone(),
+                        as_of: st.as_of.clone(),
                         position: st.position.map(|p| pos_doc(issue, p)),
                         salience: st.salience,
                         red_line,
@@ -260,15 +391,7 @@ impl ScenarioDoc {
                         evidence: st
                             .evidence
                             .iter()
-                            .map(|e| EvidenceDoc {
-                                source: s
-                                    .sources
-                                    .get(e.source)
-                                    .map(|x| x.id.clone())
-                                    .unwrap_or_default(),
-                                quote: e.quote.clone(),
-                                note: e.note.clone(),
-                            })
+                            .map(|e| evidence_doc(s, e))
                             .collect(),
                     }
                 })
@@ -284,6 +407,7 @@ impl ScenarioDoc {
                     note: s.decision.note.clone(),
                 },
             ),
+            linkages: s.linkages.iter().map(|l| linkage_doc(s, l)).collect(),
         }
     }
 }

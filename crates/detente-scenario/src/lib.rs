@@ -4,9 +4,11 @@
 
 pub mod diag;
 pub mod doc;
+pub mod history;
 pub mod model;
 mod node;
 mod resolve;
+pub mod timeline;
 
 pub use diag::{did_you_mean, Diagnostic, LineIndex, Severity};
 pub use model::*;

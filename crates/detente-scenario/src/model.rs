@@ -19,8 +19,15 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     pub actors: Vec<Actor>,
     pub issues: Vec<Issue>,
+    /// The view at the scenario date: each actor's latest stance per issue up to
+    /// `meta.as_of` (every stance of a v1 file).  Party stances derived from
+    /// factions (`derived_from`) are included.
     pub stances: Vec<Stance>,
     pub decision: Decision,
+    /// Every stance the file gives, dated, in file order (v2: several per actor and issue).
+    pub history: Vec<Stance>,
+    /// Conditional red lines and offered trades across issues (`[[linkages]]`).
+    pub linkages: Vec<Linkage>,
 }
 
 /// Title, date and notes of the scenario.
@@ -91,6 +98,9 @@ pub struct Actor {
     pub aliases: Vec<String>,
     /// Index of the actor a person speaks for (e.g. a leader for a state).
     pub speaks_for: Option<usize>,
+    /// Among the factions speaking for one party, the one whose stance the party takes when it
+    /// has none of its own.
+    pub leads: bool,
     /// Influence, any non-negative unit (models normalise it).
     pub capability: f64,
     /// Utility of no deal in [0, 1] (e.g. continued war); used by deals and simulate.
@@ -231,6 +241,79 @@ impl RedLine {
     }
 }
 
+/// Who said it: how an evidence sentence bears on the stance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// Not given (v1 files).
+    #[default]
+    Unspecified,
+    /// The actor's own words or official statement.
+    Stated,
+    /// Someone else's account of the actor's position (`reported_by`).
+    Reported,
+    /// A joint statement, or a sentence about a group of actors.
+    Collective,
+    /// The analyst's reading (a `note` says why).
+    Inferred,
+}
+
+impl EvidenceKind {
+    pub const ALL: [(&'static str, EvidenceKind); 4] = [
+        ("stated", EvidenceKind::Stated),
+        ("reported", EvidenceKind::Reported),
+        ("collective", EvidenceKind::Collective),
+        ("inferred", EvidenceKind::Inferred),
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Unspecified => "unspecified",
+            EvidenceKind::Stated => "stated",
+            EvidenceKind::Reported => "reported",
+            EvidenceKind::Collective => "collective",
+            EvidenceKind::Inferred => "inferred",
+        }
+    }
+}
+
+/// How well a stance is evidenced (docs/scenario-format.md, "Evidence strength"):
+/// `strong` if some evidence is `stated`; `medium` if the best is `reported` or `collective`;
+/// `unspecified` if the best has no kind (v1); `weak` if only `inferred`; `none` without evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    None,
+    Weak,
+    Unspecified,
+    Medium,
+    Strong,
+}
+
+impl Strength {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::None => "none",
+            Strength::Weak => "weak",
+            Strength::Unspecified => "unspecified",
+            Strength::Medium => "medium",
+            Strength::Strong => "strong",
+        }
+    }
+    /// The strength of a set of evidence kinds.
+    pub fn of(kinds: impl IntoIterator<Item = EvidenceKind>) -> Strength {
+        kinds
+            .into_iter()
+            .map(|k| match k {
+                EvidenceKind::Stated => Strength::Strong,
+                EvidenceKind::Reported | EvidenceKind::Collective => Strength::Medium,
+                EvidenceKind::Unspecified => Strength::Unspecified,
+                EvidenceKind::Inferred => Strength::Weak,
+            })
+            .max()
+            .unwrap_or(Strength::None)
+    }
+}
+
 /// A sentence of evidence a stance rests on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Evidence {
@@ -241,6 +324,10 @@ pub struct Evidence {
     /// Byte offsets of the quote in the source document, when it was found.
     pub location: Option<Range<usize>>,
     pub note: Option<String>,
+    /// Who said it (`unspecified` in v1 files).
+    pub kind: EvidenceKind,
+    /// For `reported` evidence: the actor whose account it is.
+    pub reported_by: Option<usize>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -250,6 +337,9 @@ pub struct Evidence {
 pub struct Stance {
     pub actor: usize,
     pub issue: usize,
+    /// The date the stance holds from (`YYYY-MM-DD`): given, or the latest date of the sources
+    /// its evidence cites (capped at the scenario date); `None` when nothing dates it.
+    pub as_of: Option<String>,
     /// `None` in drafts where the analyst has not yet set it; models skip such stances.
     pub position: Option<Position>,
     /// 0–100.
@@ -263,8 +353,143 @@ pub struct Stance {
     pub values: BTreeMap<usize, f64>,
     pub evidence: Vec<Evidence>,
     pub note: Option<String>,
+    /// For a party stance derived from its factions (no explicit stance): the faction whose
+    /// stance it copies (docs/scenario-format.md, "Factions").
+    pub derived_from: Option<usize>,
     #[serde(skip)]
     pub span: Span,
+}
+
+impl Stance {
+    /// How well the stance is evidenced (see [`Strength`]).
+    pub fn strength(&self) -> Strength {
+        Strength::of(self.evidence.iter().map(|e| e.kind))
+    }
+}
+
+/// The condition of a conditional linkage: a test on another issue's outcome.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Condition {
+    /// Scale issue: the outcome is at least `value`.
+    AtLeast { issue: usize, value: f64 },
+    /// Scale issue: the outcome is at most `value`.
+    AtMost { issue: usize, value: f64 },
+    /// Options issue: the outcome is one of these option indices.
+    OneOf { issue: usize, options: Vec<usize> },
+}
+
+impl Condition {
+    /// The issue the condition tests.
+    pub fn issue(&self) -> usize {
+        match self {
+            Condition::AtLeast { issue, .. }
+            | Condition::AtMost { issue, .. }
+            | Condition::OneOf { issue, .. } => *issue,
+        }
+    }
+    /// Whether the condition holds when the tested issue's outcome is `p`.
+    pub fn holds(&self, p: Position) -> bool {
+        match (self, p) {
+            (Condition::AtLeast { value, .. }, Position::Scale(x)) => x >= *value - 1e-9,
+            (Condition::AtMost { value, .. }, Position::Scale(x)) => x <= *value + 1e-9,
+            (Condition::OneOf { options, .. }, Position::Option(i)) => options.contains(&i),
+            _ => false,
+        }
+    }
+}
+
+/// What an actor accepts on an issue when a linkage's condition holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Acceptance {
+    /// Scale issue: `lo..=hi`.
+    Range { lo: f64, hi: f64 },
+    /// Options issue: these option indices.
+    Options { options: Vec<usize> },
+}
+
+impl Acceptance {
+    pub fn accepts(&self, p: Position) -> bool {
+        match (self, p) {
+            (Acceptance::Range { lo, hi }, Position::Scale(x)) => x >= *lo - 1e-9 && x <= *hi + 1e-9,
+            (Acceptance::Options { options }, Position::Option(i)) => options.contains(&i),
+            _ => false,
+        }
+    }
+}
+
+/// One side of a trade: a point (scale) or an option on an issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Term {
+    pub issue: usize,
+    pub toward: Position,
+}
+
+/// What a linkage says.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkageKind {
+    /// `actor` accepts `accepts` on `issue` when `when` holds; otherwise its normal red line
+    /// (its stance's) applies.
+    Conditional {
+        actor: usize,
+        issue: usize,
+        accepts: Acceptance,
+        when: Condition,
+    },
+    /// `offered_by` offers to move `gives` in exchange for `for_` (optionally to one actor).
+    Trade {
+        offered_by: usize,
+        to: Option<usize>,
+        gives: Term,
+        #[serde(rename = "for")]
+        for_: Term,
+    },
+}
+
+/// A link across issues (`[[linkages]]`), with its evidence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Linkage {
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: LinkageKind,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Linkage {
+    /// For a conditional linkage: whether `actor` accepts the package `outcome` (a position per
+    /// issue index, `None` where unknown) on the linked issue, given its normal red line.
+    /// `None` when the linkage is not conditional or does not concern `actor`.
+    pub fn conditional_accepts(
+        &self,
+        actor_: usize,
+        outcome: &[Option<Position>],
+        normal: Option<&RedLine>,
+    ) -> Option<bool> {
+        let LinkageKind::Conditional {
+            actor,
+            issue,
+            accepts,
+            when,
+        } = &self.kind
+        else {
+            return None;
+        };
+        if *actor != actor_ {
+            return None;
+        }
+        let v = (*outcome.get(*issue)?)?;
+        let w = (*outcome.get(when.issue())?)?;
+        Some(if when.holds(w) {
+            accepts.accepts(v)
+        } else {
+            normal.is_none_or(|r| r.accepts(v))
+        })
+    }
 }
 
 /// Who must agree for a deal to hold.
@@ -286,6 +511,33 @@ impl Scenario {
         self.stances
             .iter()
             .find(|s| s.actor == actor && s.issue == issue)
+    }
+    /// The view at `date` (`YYYY-MM-DD`): each actor's latest stance per issue dated on or
+    /// before `date` (undated stances always count), party stances derived from factions
+    /// again, and `meta.as_of = date`. Errors when `date` is malformed or later than the
+    /// scenario's own date.
+    pub fn at(&self, date: &str) -> Result<Scenario, String> {
+        if !crate::history::is_date(date) {
+            return Err(format!("`{date}` is not a date; write YYYY-MM-DD"));
+        }
+        if let Some(d) = &self.meta.as_of {
+            if date > d.as_str() {
+                return Err(format!(
+                    "{date} is after the scenario's date {d}: the scenario says nothing later"
+                ));
+            }
+        }
+        let mut s = self.clone();
+        s.stances = crate::history::view_at(&self.actors, &self.history, Some(date));
+        s.meta.as_of = Some(date.to_string());
+        Ok(s)
+    }
+    /// Every distinct stance date, sorted.
+    pub fn dates(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.history.iter().filter_map(|s| s.as_of.clone()).collect();
+        d.sort();
+        d.dedup();
+        d
     }
     /// Stances on one issue.
     pub fn stances_on(&self, issue: usize) -> impl Iterator<Item = &Stance> {

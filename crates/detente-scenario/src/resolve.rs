@@ -8,6 +8,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
+#[path = "checks.rs"]
+mod checks;
+#[path = "linkages.rs"]
+mod linkages;
+
 /// Where the texts of source documents come from.
 pub enum SourceTexts<'a> {
     /// Files, with paths relative to this folder (the scenario file's).
@@ -335,7 +340,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
         root,
         "the scenario file",
         &[
-            "scenario", "sources", "actors", "issues", "stances", "decision",
+            "scenario", "sources", "actors", "issues", "stances", "decision", "linkages",
         ],
         sink,
     ) else {
@@ -444,6 +449,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
                 "capability",
                 "reservation",
                 "description",
+                "leads",
             ],
             sink,
         ) else {
@@ -522,12 +528,21 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
             r => r.map(|(r, _)| r),
         };
         let description = f.string("description", what, false, sink);
+        let leads = f.bool("leads", what, sink).unwrap_or(false);
+        if leads && f.get("speaks_for").is_none() {
+            sink.error(
+                f.get("leads").map(|n| n.span.clone()),
+                format!("actor `{id}` leads but speaks for no party"),
+                Some("`leads = true` marks the faction whose stance its party takes; add `speaks_for = \"<party id>\"` or remove `leads`".into()),
+            );
+        }
         sc.actors.push(Actor {
             id,
             name,
             kind,
             aliases,
             speaks_for: None,
+            leads,
             capability,
             reservation,
             description,
@@ -737,7 +752,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
     }
 
     // [[stances]]
-    let mut seen_pairs: HashMap<(usize, usize), Range<usize>> = HashMap::new();
+    let mut seen_pairs: HashMap<(usize, usize, Option<String>), Range<usize>> = HashMap::new();
     for n in top.array("stances", "the scenario file", sink) {
         let what = "a [[stances]] entry";
         let Some(f) = Fields::new(
@@ -755,6 +770,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
                 "values",
                 "evidence",
                 "note",
+                "as_of",
             ],
             sink,
         ) else {
@@ -785,18 +801,6 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
             actor_id.as_deref().unwrap_or("?"),
             issue_id.as_deref().unwrap_or("?")
         );
-        if let (Some(a), Some(i)) = (actor, issue) {
-            if let Some(first) = seen_pairs.get(&(a, i)) {
-                let (l, c) = sink.index.line_col(sink.text, first.start);
-                sink.error(
-                    Some(n.span.clone()),
-                    format!("duplicate {label}"),
-                    Some(format!("there is already a stance for this actor and issue at line {l}, column {c}; merge them (one stance per actor and issue, several evidence entries are fine)")),
-                );
-                continue;
-            }
-            seen_pairs.insert((a, i), n.span.clone());
-        }
         let iss = issue.map(|i| &sc.issues[i]);
         let position = match (f.get("position"), iss) {
             (Some(v), Some(is)) => position_of(is, v, "position", sink),
@@ -867,7 +871,7 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
         };
         let mut evidence = Vec::new();
         for e in f.array("evidence", &label, sink) {
-            if let Some(ev) = evidence_of(e, &source_ids, &sc.sources, &label, sink) {
+            if let Some(ev) = evidence_of(e, &source_ids, &actor_ids, &sc.sources, &label, sink) {
                 evidence.push(ev);
             }
         }
@@ -879,10 +883,29 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
             );
         }
         let note = f.string("note", &label, false, sink);
+        let as_of = stance_date(&f, &evidence, &sc, &label, sink);
+        if let (Some(a), Some(i)) = (actor, issue) {
+            if let Some(first) = seen_pairs.get(&(a, i, as_of.clone())) {
+                let (l, c) = sink.index.line_col(sink.text, first.start);
+                let when = match &as_of {
+                    Some(d) => format!(" dated {d}"),
+                    None => String::new(),
+                };
+                sink.error(
+                    Some(n.span.clone()),
+                    format!("duplicate {label}{when}"),
+                    Some(format!("there is already a stance for this actor and issue at the same date at line {l}, column {c}; merge them (several evidence entries are fine), or give each its own `as_of`")),
+                );
+                continue;
+            }
+            seen_pairs.insert((a, i, as_of.clone()), n.span.clone());
+        }
         if let (Some(actor), Some(issue)) = (actor, issue) {
-            sc.stances.push(Stance {
+            sc.history.push(Stance {
                 actor,
                 issue,
+                as_of,
+                derived_from: None,
                 position,
                 salience,
                 red_line,
@@ -895,6 +918,17 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
             });
         }
     }
+    sc.stances = crate::history::view_at(&sc.actors, &sc.history, sc.meta.as_of.as_deref());
+    checks::evidence(&sc, sink);
+    linkages::resolve(
+        &top,
+        &linkages::Registries {
+            sources: &source_ids,
+            actors: &actor_ids,
+        },
+        &mut sc,
+        sink,
+    );
 
     // [decision]
     if let Some(n) = top.get("decision") {
@@ -1229,12 +1263,18 @@ fn values_of(issue: &Issue, v: &Node, label: &str, sink: &mut Sink) -> BTreeMap<
 fn evidence_of(
     e: &Node,
     ids: &Ids,
+    actor_ids: &Ids,
     sources: &[Source],
     label: &str,
     sink: &mut Sink,
 ) -> Option<Evidence> {
     let what = format!("evidence of {label}");
-    let f = Fields::new(e, &what, &["source", "quote", "note"], sink)?;
+    let f = Fields::new(
+        e,
+        &what,
+        &["source", "quote", "note", "kind", "reported_by"],
+        sink,
+    )?;
     let src_id = f.string("source", &what, true, sink)?;
     let src = ids.lookup(
         &src_id,
@@ -1254,6 +1294,7 @@ fn evidence_of(
         return None;
     }
     let note = f.string("note", &what, false, sink);
+    let (kind, reported_by) = evidence_kind(&f, actor_ids, note.is_some(), &what, sink);
     let src = src?;
     let source = sources.iter().position(|s| s.id == src_id).unwrap_or(src);
     let mut location = None;
@@ -1275,8 +1316,109 @@ fn evidence_of(
         quote,
         location,
         note,
+        kind,
+        reported_by,
         span: qspan.unwrap_or(e.span.clone()),
     })
+}
+
+/// `kind` and `reported_by` of an evidence entry; `inferred` needs a `note`.
+fn evidence_kind(
+    f: &Fields,
+    actor_ids: &Ids,
+    has_note: bool,
+    what: &str,
+    sink: &mut Sink,
+) -> (EvidenceKind, Option<usize>) {
+    let kind = match (f.string("kind", what, false, sink), f.get("kind")) {
+        (Some(k), Some(node)) => match EvidenceKind::ALL.iter().find(|(s, _)| *s == k) {
+            Some((_, kind)) => *kind,
+            None => {
+                let names: Vec<&str> = EvidenceKind::ALL.iter().map(|(s, _)| *s).collect();
+                let hint = match did_you_mean(&k, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? kinds: {}", names.join(", ")),
+                    None => format!("evidence kinds: {}", names.join(", ")),
+                };
+                sink.error(
+                    Some(node.span.clone()),
+                    format!("unknown evidence kind `{k}`"),
+                    Some(hint),
+                );
+                EvidenceKind::Unspecified
+            }
+        },
+        _ => EvidenceKind::Unspecified,
+    };
+    if kind == EvidenceKind::Inferred && !has_note {
+        sink.error(
+            f.get("kind").map(|n| n.span.clone()),
+            format!("{what} is `inferred` but has no `note`"),
+            Some("say why the sentence supports this reading: `note = \"…\"`".into()),
+        );
+    }
+    let reported_by = match (f.string("reported_by", what, false, sink), f.get("reported_by")) {
+        (Some(a), Some(node)) => {
+            if kind != EvidenceKind::Reported {
+                sink.error(
+                    Some(node.span.clone()),
+                    format!("`reported_by` in {what} whose kind is not `reported`"),
+                    Some("set `kind = \"reported\"`, or remove `reported_by`".into()),
+                );
+            }
+            actor_ids.lookup(&a, node.span.clone(), sink)
+        }
+        _ => None,
+    };
+    (kind, reported_by)
+}
+
+/// The date of a stance: `as_of` if given (checked: a date, not after the scenario's),
+/// else the latest date of the sources its evidence cites, capped at the scenario date, else
+/// the scenario date.
+fn stance_date(
+    f: &Fields,
+    evidence: &[Evidence],
+    sc: &Scenario,
+    label: &str,
+    sink: &mut Sink,
+) -> Option<String> {
+    let scenario_date = sc
+        .meta
+        .as_of
+        .as_deref()
+        .filter(|d| crate::history::is_date(d));
+    if let Some(node) = f.get("as_of") {
+        let d = f.string("as_of", label, false, sink)?;
+        if !crate::history::is_date(&d) {
+            sink.error(
+                Some(node.span.clone()),
+                format!("`as_of` = \"{d}\" of {label} is not a date"),
+                Some("write dates as \"YYYY-MM-DD\"".into()),
+            );
+            return None;
+        }
+        if let Some(sd) = scenario_date {
+            if d.as_str() > sd {
+                sink.error(
+                    Some(node.span.clone()),
+                    format!("`as_of` = \"{d}\" of {label} is in the future: the scenario is as of {sd}"),
+                    Some("a stance cannot be dated after the scenario; fix the date or move the scenario's `as_of`".into()),
+                );
+                return None;
+            }
+        }
+        return Some(d);
+    }
+    let latest = evidence
+        .iter()
+        .filter_map(|e| sc.sources.get(e.source)?.date.as_deref())
+        .filter(|d| crate::history::is_date(d))
+        .max();
+    match (latest, scenario_date) {
+        (Some(l), Some(sd)) => Some(l.min(sd).to_string()),
+        (Some(l), None) => Some(l.to_string()),
+        (None, sd) => sd.map(str::to_string),
+    }
 }
 
 /// Explain why a quote was not found: typographic differences, or where it starts to differ.

@@ -166,7 +166,13 @@ fn huge_file_is_refused_with_a_message() {
 
 #[test]
 fn normalised_json_round_trips() {
-    let l = load(&data("valid/minimal.toml"));
+    round_trip("valid/minimal.toml");
+    round_trip("valid/v2.toml");
+}
+
+fn round_trip(file: &str) {
+    let l = load(&data(file));
+    assert!(l.is_valid(), "{:#?}", l.diagnostics);
     let json = serde_json::to_string_pretty(&ScenarioDoc::from_scenario(&l.scenario)).unwrap();
     let back = detente_scenario::load_str(&json, &data("valid/rt.json"), &data("valid"));
     assert!(back.is_valid(), "{:#?}", back.diagnostics);
@@ -180,7 +186,13 @@ fn normalised_json_round_trips() {
         for x in &mut s.sources {
             x.span = 0..0;
         }
-        for x in &mut s.stances {
+        for x in s.stances.iter_mut().chain(&mut s.history) {
+            x.span = 0..0;
+            for e in &mut x.evidence {
+                e.span = 0..0;
+            }
+        }
+        for x in &mut s.linkages {
             x.span = 0..0;
             for e in &mut x.evidence {
                 e.span = 0..0;

@@ -33,6 +33,7 @@ fn actor(id: &str, reservation: Option<f64>) -> Actor {
         kind: ActorKind::State,
         aliases: vec![],
         speaks_for: None,
+        leads: false,
         capability: 1.0,
         reservation,
         description: None,
@@ -50,6 +51,8 @@ fn stance(
     Stance {
         actor,
         issue,
+        as_of: None,
+        derived_from: None,
         position: Some(position),
         salience: Some(salience),
         red_line,

@@ -1,0 +1,101 @@
+//! Dated stances: the view at a date, and party stances derived from factions.
+//!
+//! Rules (docs/scenario-format.md, "Dated stances" and "Factions"):
+//! - the view at a date holds, per actor and issue, the stance with the latest `as_of` on or
+//!   before the date; undated stances count as the earliest;
+//! - a party (an actor some other actor `speaks_for`) with no stance of its own on an issue in
+//!   the view gets one derived from its factions' stances there: a copy of the stance of the
+//!   faction marked `leads = true`, else of the faction with the highest capability (the first
+//!   in file order on a tie), with `derived_from` naming that faction.
+
+use crate::model::{Actor, Stance};
+
+/// Whether `d` is a `YYYY-MM-DD` date (month 1–12, day 1–31).
+pub fn is_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&d[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// Whether stance date `a` (None = undated, the earliest) is on or before `date`.
+fn on_or_before(a: Option<&str>, date: Option<&str>) -> bool {
+    match (a, date) {
+        (None, _) | (_, None) => true,
+        (Some(a), Some(d)) => a <= d,
+    }
+}
+
+/// The stances in force at `date` (`None`: the latest of all), in the file order of each actor
+/// and issue pair's first stance, then the derived party stances.
+pub fn view_at(actors: &[Actor], history: &[Stance], date: Option<&str>) -> Vec<Stance> {
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, usize)> = Default::default();
+    let mut best: std::collections::HashMap<(usize, usize), &Stance> = Default::default();
+    for st in history {
+        let key = (st.actor, st.issue);
+        if seen.insert(key) {
+            order.push(key);
+        }
+        if !on_or_before(st.as_of.as_deref(), date) {
+            continue;
+        }
+        let better = match best.get(&key) {
+            None => true,
+            Some(b) => st.as_of.as_deref() >= b.as_of.as_deref(),
+        };
+        if better {
+            best.insert(key, st);
+        }
+    }
+    let mut out: Vec<Stance> = order
+        .iter()
+        .filter_map(|k| best.get(k).map(|s| (*s).clone()))
+        .collect();
+    out.extend(derived(actors, &out));
+    out
+}
+
+/// Party stances derived from faction stances where the party has none.
+fn derived(actors: &[Actor], view: &[Stance]) -> Vec<Stance> {
+    let held: std::collections::HashSet<(usize, usize)> =
+        view.iter().map(|s| (s.actor, s.issue)).collect();
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut lead: std::collections::HashMap<(usize, usize), &Stance> = Default::default();
+    for s in view {
+        let Some(party) = actors.get(s.actor).and_then(|a| a.speaks_for) else {
+            continue;
+        };
+        let key = (party, s.issue);
+        if held.contains(&key) {
+            continue;
+        }
+        match lead.get(&key) {
+            None => {
+                order.push(key);
+                lead.insert(key, s);
+            }
+            Some(a) => {
+                let (x, y) = (&actors[a.actor], &actors[s.actor]);
+                if (y.leads && !x.leads) || (y.leads == x.leads && y.capability > x.capability) {
+                    lead.insert(key, s);
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|(party, issue)| {
+            let l = lead[&(party, issue)];
+            let mut d = l.clone();
+            d.actor = party;
+            d.derived_from = Some(l.actor);
+            d
+        })
+        .collect()
+}
