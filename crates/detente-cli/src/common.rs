@@ -54,8 +54,57 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Load a scenario; print every diagnostic; fail with exit 2 when there are errors.
+static AS_OF: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The `--as-of DATE` given on the command line (set once by `main`).
+pub fn set_as_of(date: Option<String>) {
+    let _ = AS_OF.set(date);
+}
+
+/// The `--as-of DATE` given on the command line, if any.
+pub fn as_of() -> Option<&'static str> {
+    AS_OF.get().and_then(|d| d.as_deref())
+}
+
+/// Load a scenario (at `--as-of DATE` when given); print every diagnostic; fail with exit 2
+/// when there are errors or the date is not one the scenario covers. When a date was given or
+/// the scenario has stances at more than one date, the date used is printed on stderr.
 pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError> {
+    let sc = load_scenario_latest(path)?;
+    match as_of() {
+        Some(d) => {
+            let at = sc.at(d).map_err(|e| {
+                CliError::bad_input(format!(
+                    "{}: --as-of {e}{}",
+                    path.display(),
+                    match sc.dates().first() {
+                        Some(first) => format!(
+                            " (its stances are dated {first} to {})",
+                            sc.dates().last().map(String::as_str).unwrap_or(first)
+                        ),
+                        None => String::new(),
+                    }
+                ))
+            })?;
+            eprintln!("{}: as of {d}", path.display());
+            Ok(at)
+        }
+        None => {
+            if sc.dates().len() > 1 {
+                eprintln!(
+                    "{}: as of {} (the scenario date; --as-of DATE for an earlier one)",
+                    path.display(),
+                    sc.meta.as_of.as_deref().unwrap_or("the latest stances")
+                );
+            }
+            Ok(sc)
+        }
+    }
+}
+
+/// Load a scenario at its own date (ignoring `--as-of`); print every diagnostic; fail with
+/// exit 2 when there are errors.
+pub fn load_scenario_latest(path: &Path) -> Result<detente_scenario::Scenario, CliError> {
     let Loaded {
         scenario,
         diagnostics,

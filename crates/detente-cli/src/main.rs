@@ -20,6 +20,10 @@ mod common;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Commands that read a scenario: use each actor's latest stance up to DATE (YYYY-MM-DD)
+    /// instead of up to the scenario's own date
+    #[arg(long, global = true, value_name = "DATE")]
+    as_of: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -46,10 +50,13 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Write a self-contained HTML or Markdown report of a scenario's analysis
     Report(cmd::report::Args),
+    /// Who moved between dates, toward whom, with the evidence of both ends
+    Timeline(cmd::timeline::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    common::set_as_of(cli.as_of.clone());
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(a),
         Command::Show(a) => cmd::show::run(a),
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
         Command::Extract(a) => cmd::extract::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Timeline(a) => cmd::timeline::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -99,3 +99,64 @@ fn derived(actors: &[Actor], view: &[Stance]) -> Vec<Stance> {
         })
         .collect()
 }
+
+/// Factions of one party that disagree on an issue (docs/scenario-format.md, "Factions").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Split {
+    pub party: usize,
+    pub issue: usize,
+    /// The factions' stances (and the party's own when explicit): (actor, position).
+    pub members: Vec<(usize, crate::model::Position)>,
+}
+
+/// Share of the scale two factions' positions must differ by to count as a split.
+pub const SPLIT_SHARE: f64 = 0.2;
+
+/// Every split in the stances of `s` (its view): a party's factions (with the party's own
+/// explicit stance) whose positions differ by more than 20% of the scale (ordered options: of
+/// the option ranks; unordered options: any difference).
+pub fn splits(s: &crate::model::Scenario) -> Vec<Split> {
+    use crate::model::{IssueKind, Position};
+    let mut out: Vec<Split> = Vec::new();
+    for (party, _) in s.actors.iter().enumerate() {
+        if !s.actors.iter().any(|a| a.speaks_for == Some(party)) {
+            continue;
+        }
+        for (ii, issue) in s.issues.iter().enumerate() {
+            let members: Vec<(usize, Position)> = s
+                .stances
+                .iter()
+                .filter(|st| st.issue == ii && st.derived_from.is_none())
+                .filter(|st| st.actor == party || s.actors[st.actor].speaks_for == Some(party))
+                .filter_map(|st| Some((st.actor, st.position?)))
+                .collect();
+            let spread = |f: &dyn Fn(Position) -> f64| {
+                let v: Vec<f64> = members.iter().map(|(_, p)| f(*p)).collect();
+                v.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+                    - v.iter().cloned().fold(f64::INFINITY, f64::min)
+            };
+            let split = members.len() >= 2
+                && match &issue.kind {
+                    IssueKind::Scale { .. } => {
+                        spread(&|p| p.as_scale().unwrap_or(0.0)) > 100.0 * SPLIT_SHARE
+                    }
+                    IssueKind::Options {
+                        options,
+                        ordered: true,
+                    } => {
+                        let n = (options.len().max(2) - 1) as f64;
+                        spread(&|p| p.as_option().unwrap_or(0) as f64 / n) > SPLIT_SHARE
+                    }
+                    IssueKind::Options { .. } => members.iter().any(|(_, p)| *p != members[0].1),
+                };
+            if split {
+                out.push(Split {
+                    party,
+                    issue: ii,
+                    members,
+                });
+            }
+        }
+    }
+    out
+}

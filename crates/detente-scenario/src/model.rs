@@ -461,6 +461,56 @@ pub struct Linkage {
 }
 
 impl Linkage {
+    /// The linkage in words, with ids: "south accepts army_limits 0–30 when guarantees ≥ 75",
+    /// "north offers valley → 40 for ceasefire = front (to south)".
+    pub fn describe(&self, s: &Scenario) -> String {
+        let actor = |a: usize| s.actors.get(a).map(|x| x.id.as_str()).unwrap_or("?");
+        let issue = |i: usize| s.issues.get(i).map(|x| x.id.as_str()).unwrap_or("?");
+        let opts = |i: usize, v: &[usize]| {
+            v.iter()
+                .filter_map(|k| s.issues.get(i)?.options().get(*k).map(|o| o.id.clone()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let term = |t: &Term| match t.toward {
+            Position::Scale(x) => format!("{} → {x}", issue(t.issue)),
+            Position::Option(k) => format!("{} = {}", issue(t.issue), opts(t.issue, &[k])),
+        };
+        match &self.kind {
+            LinkageKind::Conditional {
+                actor: a,
+                issue: i,
+                accepts,
+                when,
+            } => {
+                let acc = match accepts {
+                    Acceptance::Range { lo, hi } => format!("{lo}–{hi}"),
+                    Acceptance::Options { options } => opts(*i, options),
+                };
+                let cond = match when {
+                    Condition::AtLeast { issue: w, value } => format!("{} ≥ {value}", issue(*w)),
+                    Condition::AtMost { issue: w, value } => format!("{} ≤ {value}", issue(*w)),
+                    Condition::OneOf { issue: w, options } => {
+                        format!("{} = {}", issue(*w), opts(*w, options))
+                    }
+                };
+                format!("{} accepts {} {acc} when {cond}", actor(*a), issue(*i))
+            }
+            LinkageKind::Trade {
+                offered_by,
+                to,
+                gives,
+                for_,
+            } => format!(
+                "{} offers {} for {}{}",
+                actor(*offered_by),
+                term(gives),
+                term(for_),
+                to.map(|t| format!(" (to {})", actor(t))).unwrap_or_default()
+            ),
+        }
+    }
+
     /// For a conditional linkage: whether `actor` accepts the package `outcome` (a position per
     /// issue index, `None` where unknown) on the linked issue, given its normal red line.
     /// `None` when the linkage is not conditional or does not concern `actor`.
@@ -514,7 +564,7 @@ impl Scenario {
     }
     /// The view at `date` (`YYYY-MM-DD`): each actor's latest stance per issue dated on or
     /// before `date` (undated stances always count), party stances derived from factions
-    /// again, and `meta.as_of = date`. Errors when `date` is malformed or later than the
+    /// again, `history` cut to the stances dated on or before `date`, and `meta.as_of = date`. Errors when `date` is malformed or later than the
     /// scenario's own date.
     pub fn at(&self, date: &str) -> Result<Scenario, String> {
         if !crate::history::is_date(date) {
@@ -528,7 +578,9 @@ impl Scenario {
             }
         }
         let mut s = self.clone();
-        s.stances = crate::history::view_at(&self.actors, &self.history, Some(date));
+        s.history
+            .retain(|st| st.as_of.as_deref().is_none_or(|d| d <= date));
+        s.stances = crate::history::view_at(&self.actors, &s.history, Some(date));
         s.meta.as_of = Some(date.to_string());
         Ok(s)
     }

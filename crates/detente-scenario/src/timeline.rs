@@ -98,7 +98,9 @@ fn toward(s: &Scenario, a: &Stance, b: &Stance) -> Vec<String> {
     }
     let issue = &s.issues[b.issue];
     let view = crate::history::view_at(&s.actors, &s.history, b.as_of.as_deref());
-    view.iter()
+    let mut view: Vec<&Stance> = view.iter().collect();
+    view.sort_by_key(|o| o.actor);
+    view.into_iter()
         .filter(|o| o.issue == b.issue && o.actor != b.actor)
         .filter_map(|o| {
             let p = o.position?;

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> CmdResult {
         failed |= !valid;
         let sc = &loaded.scenario;
         let evidence_verified = sc
-            .stances
+            .history
             .iter()
             .flat_map(|s| &s.evidence)
             .filter(|e| e.location.is_some())
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> CmdResult {
                     file.display(),
                     sc.actors.len(),
                     sc.issues.len(),
-                    sc.stances.len(),
+                    sc.history.len(),
                     evidence_verified,
                     if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
                 );
@@ -82,7 +82,7 @@ pub fn run(args: Args) -> CmdResult {
             warnings,
             actors: sc.actors.len(),
             issues: sc.issues.len(),
-            stances: sc.stances.len(),
+            stances: sc.history.len(),
             evidence_verified,
             diagnostics: loaded.diagnostics,
         });

@@ -9,4 +9,5 @@ pub mod report;
 pub mod serve;
 pub mod show;
 pub mod simulate;
+pub mod timeline;
 pub mod tournament;

@@ -17,6 +17,7 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let sc = load_scenario(&args.file)?;
     match args.format {
+        // every stance of the file (up to --as-of), each with its `as_of` and evidence `kind`
         Format::Json => print_json(&ScenarioDoc::from_scenario(&sc)),
         Format::Csv => print_matrix_csv(&sc),
         Format::Table => print_tables(&sc),
@@ -144,18 +145,122 @@ fn print_tables(sc: &Scenario) -> CmdResult {
         o,
         "Positions (salience 0–100; ≥x / ≤x: red line on a scale; ✗n: n options rejected)\n{t}"
     );
+    let derived: Vec<String> = sc
+        .stances
+        .iter()
+        .filter_map(|st| {
+            let f = st.derived_from?;
+            Some(format!(
+                "{} on {} from {}",
+                sc.actors[st.actor].id, sc.issues[st.issue].id, sc.actors[f].id
+            ))
+        })
+        .collect();
+    if !derived.is_empty() {
+        let _ = writeln!(
+            o,
+            "Party stances taken from a faction (no stance of their own): {}",
+            derived.join("; ")
+        );
+    }
+    let _ = writeln!(o, "\n{}", v2_tables(sc));
     let evidence: usize = sc.stances.iter().map(|s| s.evidence.len()).sum();
     let _ = writeln!(
         o,
-        "\n{} stances, {} evidence quotes",
+        "{} stances in force ({} in the file, at {} date(s)), {} evidence quotes",
         sc.stances.len(),
+        sc.history.len(),
+        sc.dates().len(),
         evidence
     );
     write_stdout(&o)
 }
 
+/// Evidence strength per stance, splits between factions, and linkages.
+fn v2_tables(sc: &Scenario) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let mut t = table();
+    t.set_header(["actor", "issue", "as of", "strength", "evidence kinds"]);
+    for st in sc.stances.iter().filter(|s| s.derived_from.is_none()) {
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for e in &st.evidence {
+            match kinds.iter_mut().find(|(k, _)| *k == e.kind.as_str()) {
+                Some(k) => k.1 += 1,
+                None => kinds.push((e.kind.as_str(), 1)),
+            }
+        }
+        t.add_row([
+            sc.actors[st.actor].id.clone(),
+            sc.issues[st.issue].id.clone(),
+            st.as_of.clone().unwrap_or_default(),
+            st.strength().as_str().to_string(),
+            kinds
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    let _ = writeln!(
+        o,
+        "Evidence (strong: stated; medium: reported or collective; weak: inferred only)\n{t}\n"
+    );
+    let splits = detente_scenario::history::splits(sc);
+    if !splits.is_empty() {
+        let mut t = table();
+        t.set_header(["party", "issue", "positions"]);
+        for sp in &splits {
+            let iss = &sc.issues[sp.issue];
+            t.add_row([
+                sc.actors[sp.party].id.clone(),
+                iss.id.clone(),
+                sp.members
+                    .iter()
+                    .map(|(a, p)| format!("{}: {}", sc.actors[*a].id, short_pos(iss, *p)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ]);
+        }
+        let _ = writeln!(o, "Splits (factions more than 20% of the scale apart)\n{t}\n");
+    }
+    if !sc.linkages.is_empty() {
+        let mut t = table();
+        t.set_header(["linkage", "kind", "what", "evidence"]);
+        t.set_width(100);
+        for l in &sc.linkages {
+            t.add_row([
+                l.id.clone(),
+                match l.kind {
+                    detente_scenario::LinkageKind::Conditional { .. } => "conditional",
+                    detente_scenario::LinkageKind::Trade { .. } => "trade",
+                }
+                .to_string(),
+                l.describe(sc),
+                detente_scenario::Strength::of(l.evidence.iter().map(|e| e.kind))
+                    .as_str()
+                    .to_string(),
+            ]);
+        }
+        let _ = writeln!(o, "Linkages\n{t}\n");
+    }
+    o
+}
+
+fn short_pos(iss: &detente_scenario::Issue, p: Position) -> String {
+    match p {
+        Position::Scale(x) => fmt_num(x),
+        Position::Option(i) => iss
+            .options()
+            .get(i)
+            .map(|o| o.id.clone())
+            .unwrap_or_default(),
+    }
+}
+
 fn print_matrix_csv(sc: &Scenario) -> CmdResult {
-    let mut out = String::from("actor,issue,position,salience,red_line,evidence\n");
+    let mut out =
+        String::from("actor,issue,position,salience,red_line,evidence,as_of,strength,derived_from\n");
     for st in &sc.stances {
         let iss = &sc.issues[st.issue];
         let pos = match st.position {
@@ -177,13 +282,18 @@ fn print_matrix_csv(sc: &Scenario) -> CmdResult {
             None => String::new(),
         };
         out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{}\n",
             sc.actors[st.actor].id,
             iss.id,
             csv_field(&pos),
             st.salience.map(fmt_num).unwrap_or_default(),
             csv_field(&rl),
-            st.evidence.len()
+            st.evidence.len(),
+            st.as_of.as_deref().unwrap_or(""),
+            st.strength().as_str(),
+            st.derived_from
+                .map(|f| sc.actors[f].id.as_str())
+                .unwrap_or("")
         ));
     }
     write_stdout(&out)
