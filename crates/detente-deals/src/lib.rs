@@ -475,7 +475,14 @@ pub fn analyse_with_progress(
     } else {
         opts.relaxations * 4 + 16
     };
-    let ctx = engine::context(domain, d.clone(), opts.by, opts.top, pool, &opts.conditionals);
+    let ctx = engine::context(
+        domain,
+        d.clone(),
+        opts.by,
+        opts.top,
+        pool,
+        &opts.conditionals,
+    );
     let cancelled = std::sync::atomic::AtomicBool::new(false);
     let wrapped = |d: u64, t: u64| {
         let go = progress.is_none_or(|f| f(d, t));
@@ -551,7 +558,8 @@ pub fn analyse_with_progress(
                 .iter()
                 .filter(|c| {
                     !c.accepts(&pk.outcome)
-                        && ctx.rej[ctx.offs[c.issue] + pk.outcome[c.issue] as usize] & (1 << c.party)
+                        && ctx.rej[ctx.offs[c.issue] + pk.outcome[c.issue] as usize]
+                            & (1 << c.party)
                             == 0
                 })
                 .map(|c| ConditionalCrossing {
@@ -684,7 +692,9 @@ pub fn analyse_with_progress(
                             .then(|| {
                                 ctx.conds
                                     .iter()
-                                    .find(|c| c.party == party as usize && c.issue == issue as usize)
+                                    .find(|c| {
+                                        c.party == party as usize && c.issue == issue as usize
+                                    })
                                     .map(|c| c.name.clone())
                             })
                             .flatten()

@@ -412,7 +412,9 @@ pub enum Acceptance {
 impl Acceptance {
     pub fn accepts(&self, p: Position) -> bool {
         match (self, p) {
-            (Acceptance::Range { lo, hi }, Position::Scale(x)) => x >= *lo - 1e-9 && x <= *hi + 1e-9,
+            (Acceptance::Range { lo, hi }, Position::Scale(x)) => {
+                x >= *lo - 1e-9 && x <= *hi + 1e-9
+            }
             (Acceptance::Options { options }, Position::Option(i)) => options.contains(&i),
             _ => false,
         }
@@ -506,7 +508,8 @@ impl Linkage {
                 actor(*offered_by),
                 term(gives),
                 term(for_),
-                to.map(|t| format!(" (to {})", actor(t))).unwrap_or_default()
+                to.map(|t| format!(" (to {})", actor(t)))
+                    .unwrap_or_default()
             ),
         }
     }
@@ -586,7 +589,11 @@ impl Scenario {
     }
     /// Every distinct stance date, sorted.
     pub fn dates(&self) -> Vec<String> {
-        let mut d: Vec<String> = self.history.iter().filter_map(|s| s.as_of.clone()).collect();
+        let mut d: Vec<String> = self
+            .history
+            .iter()
+            .filter_map(|s| s.as_of.clone())
+            .collect();
         d.sort();
         d.dedup();
         d

@@ -694,9 +694,7 @@ fn print_table(out: &mut String, d: &Domain, a: &Analysis, pareto_rows: usize) {
             why.extend(r.conditional.iter().map(|c| {
                 format!(
                     "{}'s conditional red line `{}` on {}",
-                    a.parties[c.party],
-                    c.linkage,
-                    d.space.issues[c.issue].name
+                    a.parties[c.party], c.linkage, d.space.issues[c.issue].name
                 )
             }));
             why.extend(
