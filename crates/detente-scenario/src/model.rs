@@ -299,6 +299,16 @@ impl Strength {
             Strength::Strong => "strong",
         }
     }
+    /// Half-width (points of 0–100) of the default Monte Carlo range of a stance of this
+    /// strength when it gives no explicit `position_range` / `salience_range`: 20 for `weak`,
+    /// 10 for `medium`; none (no default noise, as in v1) otherwise.
+    pub fn default_spread(self) -> Option<f64> {
+        match self {
+            Strength::Weak => Some(20.0),
+            Strength::Medium => Some(10.0),
+            _ => None,
+        }
+    }
     /// The strength of a set of evidence kinds.
     pub fn of(kinds: impl IntoIterator<Item = EvidenceKind>) -> Strength {
         kinds
@@ -364,6 +374,20 @@ impl Stance {
     /// How well the stance is evidenced (see [`Strength`]).
     pub fn strength(&self) -> Strength {
         Strength::of(self.evidence.iter().map(|e| e.kind))
+    }
+    /// The Monte Carlo ranges of position (scale issues) and salience: the explicit ones, else
+    /// the value ± [`Strength::default_spread`] clamped to 0–100 for weakly evidenced stances.
+    pub fn ranges(&self) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+        let spread = self.strength().default_spread();
+        let around = |x: f64, w: f64| ((x - w).max(0.0), (x + w).min(100.0));
+        let pos = self.position_range.or_else(|| {
+            let x = self.position?.as_scale()?;
+            Some(around(x, spread?))
+        });
+        let sal = self
+            .salience_range
+            .or_else(|| Some(around(self.salience?, spread?)));
+        (pos, sal)
     }
 }
 
