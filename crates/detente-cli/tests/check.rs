@@ -193,9 +193,11 @@ fn show_prints_the_matrix_and_round_trips_as_json() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "actor,issue,position,salience,red_line,evidence\n",
+            "actor,issue,position,salience,red_line,evidence,as_of,strength,derived_from\n",
         ))
-        .stdout(predicate::str::contains("south,ceasefire,river,60,none,1"));
+        .stdout(predicate::str::contains(
+            "south,ceasefire,river,60,none,1,2025-03-01,unspecified,",
+        ));
 }
 
 #[test]

@@ -11,7 +11,7 @@
 
 use crate::skyline::{self, PointSet};
 use crate::Criterion;
-use detente_space::Domain;
+use detente_space::{ConditionalRedLine, Domain};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -29,6 +29,10 @@ pub(crate) fn quantise(u: f64) -> i64 {
         -((-y + 0.5) as i64)
     }
 }
+
+/// Distance charged for accepting a value a conditional red line rejects when the party's
+/// normal red line accepts it (the condition failed): the smallest nonzero move.
+pub(crate) const COND_MIN_DIST: f64 = 1e-3;
 
 /// Tolerance for "at or above the reservation value".
 pub(crate) const RES_EPS: f64 = 1e-12;
@@ -58,9 +62,38 @@ pub(crate) struct Ctx {
     /// Quantised utility vectors of a few packages in the zone (flat, `p` per pivot): any
     /// package strictly dominated by one of them is not on the frontier and is dropped early.
     pub pivots: Vec<i64>,
+    /// Conditional red lines. Their parties' `rej` bits are cleared on the values accepted
+    /// under either regime; [`Ctx::cond_extra`] adds them back per package.
+    pub conds: Vec<ConditionalRedLine>,
 }
 
 impl Ctx {
+    /// Parties whose conditional red lines package `o` crosses (beyond the `rej` masks), the
+    /// distance their red lines must move, and the rules crossed (bit per rule, first 64).
+    #[inline]
+    pub fn cond_extra(&self, o: &[u32]) -> (u64, f64, u64) {
+        let (mut mask, mut dist, mut rules) = (0u64, 0.0, 0u64);
+        let total = self.rej.len();
+        for (r, c) in self.conds.iter().enumerate() {
+            if c.accepts(o) {
+                continue;
+            }
+            let at = self.offs[c.issue] + o[c.issue] as usize;
+            let bit = 1u64 << c.party;
+            if self.rej[at] & bit != 0 {
+                continue; // already counted as a plain red line
+            }
+            if mask & bit == 0 {
+                dist += self.party_dist[c.party * total + at].max(COND_MIN_DIST);
+            }
+            mask |= bit;
+            if r < 64 {
+                rules |= 1u64 << r;
+            }
+        }
+        (mask, dist, rules)
+    }
+
     #[inline]
     pub fn score<const P: usize>(&self, u: &[f64; P]) -> f64 {
         match self.criterion {
@@ -130,6 +163,8 @@ pub(crate) struct Partial {
     /// Best packages that are not acceptable: (score, index), best first.
     pub top_rejected: Vec<(f64, u64)>,
     pub relax: Vec<RelaxCand>,
+    /// Per conditional red line (first 64): packages it rejects beyond the plain red lines.
+    pub cond_rejects: Vec<u64>,
 }
 
 impl Partial {
@@ -146,6 +181,7 @@ impl Partial {
             top: Vec::new(),
             top_rejected: Vec::new(),
             relax: Vec::new(),
+            cond_rejects: Vec::new(),
         }
     }
 
@@ -159,6 +195,12 @@ impl Partial {
             *a += b;
         }
         self.reservation_ok += other.reservation_ok;
+        if self.cond_rejects.len() < other.cond_rejects.len() {
+            self.cond_rejects.resize(other.cond_rejects.len(), 0);
+        }
+        for (a, b) in self.cond_rejects.iter_mut().zip(&other.cond_rejects) {
+            *a += b;
+        }
         for k in 0..self.rejects.len() {
             self.rejects[k] += other.rejects[k];
             self.sole[k] += other.sole[k];
@@ -324,7 +366,14 @@ fn strictly_dominated(pivots: &[i64], q: &[i64], last: &mut usize) -> bool {
 /// Pivots: for a fixed set of positive party weightings λ, the package maximising Σ λ_p u_p
 /// over the values no red line rejects (the problem separates by issue). Kept when it meets
 /// every reservation value. Deterministic.
-fn pivots(domain: &Domain, ctx_wv: &[f64], offs: &[usize], rej: &[u64], p: usize) -> Vec<i64> {
+fn pivots(
+    domain: &Domain,
+    ctx_wv: &[f64],
+    offs: &[usize],
+    rej: &[u64],
+    p: usize,
+    conds: &[ConditionalRedLine],
+) -> Vec<i64> {
     let n_issues = offs.len();
     let sizes = domain.space.sizes();
     let mut lambdas: Vec<Vec<f64>> = Vec::new();
@@ -366,6 +415,9 @@ fn pivots(domain: &Domain, ctx_wv: &[f64], offs: &[usize], rej: &[u64], p: usize
                 None => return Vec::new(),
             }
         }
+        if conds.iter().any(|c| !c.accepts(&o)) {
+            continue;
+        }
         let u = domain.utilities(&o);
         if u.iter()
             .zip(&domain.parties)
@@ -390,6 +442,14 @@ fn moves_of(ctx: &Ctx, o: &[u32]) -> Vec<(u32, u32, u32)> {
             let p = m.trailing_zeros();
             m &= m - 1;
             mv.push((p, i as u32, v));
+        }
+    }
+    for c in &ctx.conds {
+        if !c.accepts(o) && ctx.rej[ctx.offs[c.issue] + o[c.issue] as usize] & (1 << c.party) == 0 {
+            let m = (c.party as u32, c.issue as u32, o[c.issue]);
+            if !mv.contains(&m) {
+                mv.push(m);
+            }
         }
     }
     mv.sort_unstable();
@@ -490,7 +550,20 @@ fn chunk<const P: usize>(ctx: &Ctx, range: Range<u64>, s: &mut Scratch) -> Parti
     let mut last_hit = 0usize;
     let mut top_floor = f64::NEG_INFINITY;
     let mut rej_floor = f64::NEG_INFINITY;
+    let n_conds = ctx.conds.len().min(64);
+    part.cond_rejects = vec![0; n_conds];
     drive::<P, _>(ctx, range.clone(), &mut o, |idx, o, u, mask, dist| {
+        let (mask, dist) = if n_conds == 0 {
+            (mask, dist)
+        } else {
+            let (m2, d2, rules) = ctx.cond_extra(o);
+            let mut r = rules;
+            while r != 0 {
+                part.cond_rejects[r.trailing_zeros() as usize] += 1;
+                r &= r - 1;
+            }
+            (mask | m2, dist + d2)
+        };
         let mut res_ok = true;
         for p in 0..P {
             if u[p] < ctx.res[p] - RES_EPS {
@@ -584,6 +657,11 @@ fn count_opened<const P: usize>(
     let mut counts = vec![0u64; allowed.len()];
     let mut o = Vec::new();
     drive::<P, _>(ctx, range, &mut o, |_idx, o, u, mask, _dist| {
+        let mask = if ctx.conds.is_empty() {
+            mask
+        } else {
+            mask | ctx.cond_extra(o).0
+        };
         if mask == 0 {
             return;
         }
@@ -603,6 +681,18 @@ fn count_opened<const P: usize>(
                     if !table[p * total_values + at] {
                         ok = false;
                         break 'issues;
+                    }
+                }
+            }
+            if ok {
+                for c in &ctx.conds {
+                    let at = ctx.offs[c.issue] + o[c.issue] as usize;
+                    if !c.accepts(o)
+                        && ctx.rej[at] & (1 << c.party) == 0
+                        && !table[c.party * total_values + at]
+                    {
+                        ok = false;
+                        break;
                     }
                 }
             }
@@ -712,6 +802,7 @@ pub(crate) fn context(
     criterion: Criterion,
     top: usize,
     relax_k: usize,
+    conds: &[ConditionalRedLine],
 ) -> Ctx {
     let p = domain.parties.len();
     let sizes = domain.space.sizes();
@@ -740,9 +831,25 @@ pub(crate) fn context(
             }
         }
     }
-    let any_red = rej.iter().any(|&m| m != 0);
-    let pivots = pivots(domain, &wv, &offs, &rej, p);
+    // conditional red lines: a value accepted under either regime is not rejected outright
+    let conds: Vec<ConditionalRedLine> = conds
+        .iter()
+        .filter(|c| c.party < p && c.issue < sizes.len() && c.when_issue < sizes.len())
+        .cloned()
+        .collect();
+    for c in &conds {
+        for (v, &ok) in c.ok_when.iter().enumerate() {
+            let at = offs[c.issue] + v;
+            if ok && v < sizes[c.issue] as usize && rej[at] & (1 << c.party) != 0 {
+                rej[at] &= !(1u64 << c.party);
+                dist[at] -= party_dist[c.party * total + at];
+            }
+        }
+    }
+    let any_red = rej.iter().any(|&m| m != 0) || !conds.is_empty();
+    let pivots = pivots(domain, &wv, &offs, &rej, p, &conds);
     Ctx {
+        conds,
         pivots,
         p,
         n_issues: sizes.len(),

@@ -126,6 +126,9 @@ pub struct DealOptions {
     pub chunk_size: u64,
     /// Refuse spaces larger than this (they would take too long); discretise more coarsely.
     pub max_outcomes: u64,
+    /// Conditional red lines (from a scenario's conditional linkages,
+    /// `Domain::conditional_red_lines`); at most 64 are counted separately in blockers.
+    pub conditionals: Vec<detente_space::ConditionalRedLine>,
 }
 
 impl Default for DealOptions {
@@ -136,6 +139,7 @@ impl Default for DealOptions {
             relaxations: 5,
             chunk_size: 1 << 16,
             max_outcomes: 50_000_000_000,
+            conditionals: Vec::new(),
         }
     }
 }
@@ -171,6 +175,19 @@ pub struct Rejected {
     pub red_lines: Vec<Crossing>,
     /// Parties for whom the package is below their reservation value.
     pub below_reservation: Vec<usize>,
+    /// Conditional red lines (linkage ids) the package crosses, with their party.
+    pub conditional: Vec<ConditionalCrossing>,
+}
+
+/// A conditional red line a package crosses (or, in a blocker, how many packages it rejects).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConditionalCrossing {
+    pub party: usize,
+    /// The linkage id.
+    pub linkage: String,
+    pub issue: usize,
+    /// Packages it rejects beyond the plain red lines (blockers); 1 for one package.
+    pub packages: u64,
 }
 
 /// How many packages one red line (a party on an issue) excludes.
@@ -193,6 +210,8 @@ pub struct Blocker {
     /// Packages below its reservation value.
     pub below_reservation: u64,
     pub red_lines: Vec<RedLineImpact>,
+    /// Its conditional red lines and the packages each rejects beyond the plain red lines.
+    pub conditional: Vec<ConditionalCrossing>,
 }
 
 /// One red-line move: `party` accepts `to` on `issue` (moving from `from`, the nearest value it
@@ -204,6 +223,9 @@ pub struct Move {
     pub from: Option<u32>,
     pub to: u32,
     pub distance: f64,
+    /// When the move is needed because of a conditional red line (its condition fails or is
+    /// met with a value outside what it accepts): the linkage id.
+    pub linkage: Option<String>,
 }
 
 /// A set of red-line moves that makes at least one package acceptable to all.
@@ -453,7 +475,14 @@ pub fn analyse_with_progress(
     } else {
         opts.relaxations * 4 + 16
     };
-    let ctx = engine::context(domain, d.clone(), opts.by, opts.top, pool);
+    let ctx = engine::context(
+        domain,
+        d.clone(),
+        opts.by,
+        opts.top,
+        pool,
+        &opts.conditionals,
+    );
     let cancelled = std::sync::atomic::AtomicBool::new(false);
     let wrapped = |d: u64, t: u64| {
         let go = progress.is_none_or(|f| f(d, t));
@@ -507,9 +536,10 @@ pub fn analyse_with_progress(
         .map(|&(score, i)| {
             let pk = package(domain, i);
             let mut red_lines = Vec::new();
-            for (k, party) in domain.parties.iter().enumerate() {
+            for k in 0..p {
                 for (issue, &v) in pk.outcome.iter().enumerate() {
-                    if party.utility.rejects(issue, v) {
+                    // plain red lines (values a conditional red line may accept are left to it)
+                    if ctx.rej[ctx.offs[issue] + v as usize] & (1 << k) != 0 {
                         red_lines.push(Crossing {
                             party: k,
                             issue,
@@ -523,21 +553,38 @@ pub fn analyse_with_progress(
                     pk.utilities[k] < domain.parties[k].utility.reservation - engine::RES_EPS
                 })
                 .collect();
+            let conditional = ctx
+                .conds
+                .iter()
+                .filter(|c| {
+                    !c.accepts(&pk.outcome)
+                        && ctx.rej[ctx.offs[c.issue] + pk.outcome[c.issue] as usize]
+                            & (1 << c.party)
+                            == 0
+                })
+                .map(|c| ConditionalCrossing {
+                    party: c.party,
+                    linkage: c.name.clone(),
+                    issue: c.issue,
+                    packages: 1,
+                })
+                .collect();
             Rejected {
                 package: pk,
                 score,
                 red_lines,
                 below_reservation,
+                conditional,
             }
         })
         .collect();
 
     let mut blockers = Vec::new();
-    for (k, party) in domain.parties.iter().enumerate() {
+    for k in 0..domain.parties.len() {
         let mut red_lines = Vec::new();
         for (i, issue) in domain.space.issues.iter().enumerate() {
             let rejected_values: Vec<u32> = (0..issue.values.len() as u32)
-                .filter(|&v| party.utility.rejects(i, v))
+                .filter(|&v| ctx.rej[ctx.offs[i] + v as usize] & (1 << k) != 0)
                 .collect();
             if !rejected_values.is_empty() {
                 let packages = card / issue.values.len() as u64 * rejected_values.len() as u64;
@@ -548,13 +595,26 @@ pub fn analyse_with_progress(
                 });
             }
         }
-        if !red_lines.is_empty() || part.below_res[k] > 0 {
+        let conditional: Vec<ConditionalCrossing> = ctx
+            .conds
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.party == k)
+            .map(|(r, c)| ConditionalCrossing {
+                party: k,
+                linkage: c.name.clone(),
+                issue: c.issue,
+                packages: part.cond_rejects.get(r).copied().unwrap_or(0),
+            })
+            .collect();
+        if !red_lines.is_empty() || part.below_res[k] > 0 || !conditional.is_empty() {
             blockers.push(Blocker {
                 party: k,
                 rejects: part.rejects[k],
                 sole: part.sole[k],
                 below_reservation: part.below_res[k],
                 red_lines,
+                conditional,
             });
         }
     }
@@ -568,8 +628,9 @@ pub fn analyse_with_progress(
                 big.iter().any(|&(q, j, w)| {
                     q == p
                         && j == i
-                        && relax::covered_values(domain, q as usize, j as usize, w as usize)
-                            .contains(&(v as usize))
+                        && (w == v
+                            || relax::covered_values(domain, q as usize, j as usize, w as usize)
+                                .contains(&(v as usize)))
                 })
             })
         };
@@ -595,6 +656,8 @@ pub fn analyse_with_progress(
                 for w in relax::covered_values(domain, party as usize, issue as usize, v as usize) {
                     table[party as usize * total_values + ctx.offs[issue as usize] + w] = true;
                 }
+                // a move forced by a conditional red line accepts its own value
+                table[party as usize * total_values + ctx.offs[issue as usize] + v as usize] = true;
             }
             allowed.push(table);
         }
@@ -614,8 +677,28 @@ pub fn analyse_with_progress(
                     )
                     .map(|a| a as u32),
                     to: v,
-                    distance: ctx.party_dist
-                        [party as usize * total_values + ctx.offs[issue as usize] + v as usize],
+                    distance: {
+                        let at = ctx.offs[issue as usize] + v as usize;
+                        if ctx.rej[at] & (1 << party) != 0 {
+                            ctx.party_dist[party as usize * total_values + at]
+                        } else {
+                            ctx.party_dist[party as usize * total_values + at]
+                                .max(engine::COND_MIN_DIST)
+                        }
+                    },
+                    linkage: {
+                        let at = ctx.offs[issue as usize] + v as usize;
+                        (ctx.rej[at] & (1 << party) == 0)
+                            .then(|| {
+                                ctx.conds
+                                    .iter()
+                                    .find(|c| {
+                                        c.party == party as usize && c.issue == issue as usize
+                                    })
+                                    .map(|c| c.name.clone())
+                            })
+                            .flatten()
+                    },
                 })
                 .collect();
             let mut actors: Vec<usize> = moves.iter().map(|m| m.party).collect();

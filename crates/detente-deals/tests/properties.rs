@@ -230,3 +230,87 @@ proptest! {
         prop_assert!(close(&a.kalai_smorodinsky, &b.kalai_smorodinsky));
     }
 }
+
+/// A random conditional red line for party 0: on issue 0, accepted values when issue `last`
+/// takes one of the `holds` values.
+fn with_conditional(d: &Domain, seed: u64) -> Option<detente_space::ConditionalRedLine> {
+    let n = d.space.issues.len();
+    if n < 2 {
+        return None;
+    }
+    let w = n - 1;
+    let bit = |k: u64| (seed >> (k % 64)) & 1 == 1;
+    let holds: Vec<bool> = (0..d.space.issues[w].values.len())
+        .map(|v| bit(v as u64))
+        .collect();
+    let ok_when: Vec<bool> = (0..d.space.issues[0].values.len())
+        .map(|v| bit(17 + v as u64))
+        .collect();
+    let ok_else = (0..d.space.issues[0].values.len())
+        .map(|v| !d.parties[0].utility.rejects(0, v as u32))
+        .collect();
+    Some(detente_space::ConditionalRedLine {
+        name: "cond".into(),
+        party: 0,
+        issue: 0,
+        when_issue: w,
+        holds,
+        ok_when,
+        ok_else,
+    })
+}
+
+/// Acceptable to every party, party 0's red line on issue 0 replaced by the conditional one.
+fn acceptable_cond(d: &Domain, c: &detente_space::ConditionalRedLine, o: &[u32]) -> bool {
+    d.parties.iter().enumerate().all(|(k, p)| {
+        let plain = o
+            .iter()
+            .enumerate()
+            .all(|(i, &v)| (k == c.party && i == c.issue) || !p.utility.rejects(i, v));
+        let cond = k != c.party || c.accepts(o);
+        plain && cond && p.utility.utility(o) >= p.utility.reservation - 1e-12
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    #[test]
+    fn conditional_red_lines_agree_with_brute_force(d in domain_strategy(), seed in any::<u64>()) {
+        let Some(c) = with_conditional(&d, seed) else { return Ok(()) };
+        let mut o = opts(5);
+        o.conditionals = vec![c.clone()];
+        let a = analyse(&d, &o).unwrap();
+        let all: Vec<Vec<u32>> = d.space.iter().collect();
+        let zone: Vec<&Vec<u32>> = all.iter().filter(|x| acceptable_cond(&d, &c, x)).collect();
+        prop_assert_eq!(a.acceptable, zone.len() as u64);
+        for p in &a.pareto {
+            prop_assert!(acceptable_cond(&d, &c, &p.outcome));
+            for x in &zone {
+                prop_assert!(!strictly_dominates(&d.utilities(x), &p.utilities));
+            }
+        }
+        for x in &zone {
+            let u = d.utilities(x);
+            prop_assert!(a.pareto.iter().any(|p| dominates_or_equals(&p.utilities, &u)));
+        }
+        for s in &a.top {
+            prop_assert!(acceptable_cond(&d, &c, &s.package.outcome));
+        }
+        for r in &a.top_rejected {
+            prop_assert!(!acceptable_cond(&d, &c, &r.package.outcome));
+            // named conditional crossings are real
+            for x in &r.conditional {
+                prop_assert!(!c.accepts(&r.package.outcome));
+                prop_assert_eq!(&x.linkage, "cond");
+            }
+        }
+        for r in &a.relaxations {
+            prop_assert!(r.opens >= 1);
+        }
+        // the same with chunk size 1 (parallel split)
+        let mut o1 = opts(1);
+        o1.conditionals = vec![c];
+        prop_assert_eq!(&analyse(&d, &o1).unwrap(), &a);
+    }
+}

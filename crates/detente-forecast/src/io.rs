@@ -770,17 +770,17 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
                 actor,
                 position,
                 salience,
-                position_range,
-                salience_range,
                 ..
             } = stance;
+            // explicit ranges, else wider defaults for weakly evidenced stances
+            let (position_range, salience_range) = stance.ranges();
             if let (Some(x), Some(sal)) = (position.and_then(|p| p.as_scale()), salience) {
                 if *actor < n {
                     st[*actor] = Some(StancePoint {
                         position: x,
                         salience: sal / 100.0,
                     });
-                    pr[*actor] = *position_range;
+                    pr[*actor] = position_range;
                     sr[*actor] = salience_range.map(|(a, b)| (a / 100.0, b / 100.0));
                 }
             }
@@ -810,6 +810,31 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weakly_evidenced_stances_get_wider_default_ranges() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/valid/v2.toml");
+        let l = detente_scenario::load(&path);
+        assert!(l.is_valid(), "{:#?}", l.diagnostics);
+        let conv = from_scenario(&l.scenario);
+        let d = |id: &str| conv.problem.issues.iter().position(|i| i.id == id).unwrap();
+        let a = |id: &str| l.scenario.actor_index(id).unwrap();
+        // stated: no default noise; reported / collective (medium): ± 10
+        assert_eq!(conv.ranges.position[d("valley")][a("north")], None);
+        assert_eq!(
+            conv.ranges.position[d("army_limits")][a("south")],
+            Some((0.0, 10.0))
+        );
+        assert_eq!(
+            conv.ranges.position[d("guarantees")][a("south")],
+            Some((90.0, 100.0))
+        );
+        assert_eq!(
+            conv.ranges.salience[d("guarantees")][a("south")],
+            Some((0.6, 0.8))
+        );
+    }
 
     #[test]
     fn plain_reads_bdm() {

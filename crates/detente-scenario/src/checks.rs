@@ -22,12 +22,7 @@ pub(super) fn evidence(sc: &Scenario, sink: &mut Sink) {
     type Uses = (Vec<(usize, usize)>, Option<std::ops::Range<usize>>);
     let mut uses: BTreeMap<(usize, &str), Uses> = BTreeMap::new();
     for st in &sc.history {
-        if !st.evidence.is_empty()
-            && st
-                .evidence
-                .iter()
-                .all(|e| e.kind == EvidenceKind::Inferred)
-        {
+        if !st.evidence.is_empty() && st.evidence.iter().all(|e| e.kind == EvidenceKind::Inferred) {
             sink.warn(
                 Some(st.span.clone()),
                 format!(

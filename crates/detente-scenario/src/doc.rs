@@ -388,11 +388,7 @@ impl ScenarioDoc {
                             })
                             .collect(),
                         note: st.note.clone(),
-                        evidence: st
-                            .evidence
-                            .iter()
-                            .map(|e| evidence_doc(s, e))
-                            .collect(),
+                        evidence: st.evidence.iter().map(|e| evidence_doc(s, e)).collect(),
                     }
                 })
                 .collect(),

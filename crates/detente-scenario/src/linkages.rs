@@ -91,7 +91,10 @@ pub(super) fn resolve(top: &Fields, reg: &Registries, sc: &mut Scenario, sink: &
             sink.warn(
                 Some(n.span.clone()),
                 format!("{label} cites no evidence"),
-                Some("add `evidence = [{ source = \"…\", quote = \"…\", kind = \"stated\" }]`".into()),
+                Some(
+                    "add `evidence = [{ source = \"…\", quote = \"…\", kind = \"stated\" }]`"
+                        .into(),
+                ),
             );
         }
         if let Some(kind) = parsed {
@@ -135,7 +138,10 @@ fn conditional(
             sink.error(
                 Some(f.span.clone()),
                 format!("{label} has no `accepts`"),
-                Some("scale issue: `accepts = [lo, hi]`; options issue: `accepts = [\"option\", …]`".into()),
+                Some(
+                    "scale issue: `accepts = [lo, hi]`; options issue: `accepts = [\"option\", …]`"
+                        .into(),
+                ),
             );
             None
         }
@@ -214,7 +220,12 @@ fn condition(
     sink: &mut Sink,
 ) -> Option<Condition> {
     let what = format!("the condition of {label}");
-    let f = Fields::new(node, &what, &["issue", "at_least", "at_most", "options"], sink)?;
+    let f = Fields::new(
+        node,
+        &what,
+        &["issue", "at_least", "at_most", "options"],
+        sink,
+    )?;
     let issue = lookup(&f, "issue", issue_ids, &what, true, sink)?;
     let is = &sc.issues[issue];
     let given: Vec<&str> = ["at_least", "at_most", "options"]
@@ -224,8 +235,14 @@ fn condition(
     if given.len() != 1 {
         sink.error(
             Some(node.span.clone()),
-            format!("{what} needs exactly one of `at_least`, `at_most`, `options` (found {})", given.len()),
-            Some("scale issue: `at_least = N` or `at_most = N`; options issue: `options = [\"…\"]`".into()),
+            format!(
+                "{what} needs exactly one of `at_least`, `at_most`, `options` (found {})",
+                given.len()
+            ),
+            Some(
+                "scale issue: `at_least = N` or `at_most = N`; options issue: `options = [\"…\"]`"
+                    .into(),
+            ),
         );
         return None;
     }
@@ -257,7 +274,10 @@ fn condition(
                 sink.error(Some(span), format!("{what} lists no option"), None);
                 return None;
             }
-            Some(Condition::OneOf { issue, options: out })
+            Some(Condition::OneOf {
+                issue,
+                options: out,
+            })
         }
         (IssueKind::Options { .. }, _) => {
             sink.error(

@@ -299,6 +299,16 @@ impl Strength {
             Strength::Strong => "strong",
         }
     }
+    /// Half-width (points of 0–100) of the default Monte Carlo range of a stance of this
+    /// strength when it gives no explicit `position_range` / `salience_range`: 20 for `weak`,
+    /// 10 for `medium`; none (no default noise, as in v1) otherwise.
+    pub fn default_spread(self) -> Option<f64> {
+        match self {
+            Strength::Weak => Some(20.0),
+            Strength::Medium => Some(10.0),
+            _ => None,
+        }
+    }
     /// The strength of a set of evidence kinds.
     pub fn of(kinds: impl IntoIterator<Item = EvidenceKind>) -> Strength {
         kinds
@@ -365,6 +375,20 @@ impl Stance {
     pub fn strength(&self) -> Strength {
         Strength::of(self.evidence.iter().map(|e| e.kind))
     }
+    /// The Monte Carlo ranges of position (scale issues) and salience: the explicit ones, else
+    /// the value ± [`Strength::default_spread`] clamped to 0–100 for weakly evidenced stances.
+    pub fn ranges(&self) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+        let spread = self.strength().default_spread();
+        let around = |x: f64, w: f64| ((x - w).max(0.0), (x + w).min(100.0));
+        let pos = self.position_range.or_else(|| {
+            let x = self.position?.as_scale()?;
+            Some(around(x, spread?))
+        });
+        let sal = self
+            .salience_range
+            .or_else(|| Some(around(self.salience?, spread?)));
+        (pos, sal)
+    }
 }
 
 /// The condition of a conditional linkage: a test on another issue's outcome.
@@ -412,7 +436,9 @@ pub enum Acceptance {
 impl Acceptance {
     pub fn accepts(&self, p: Position) -> bool {
         match (self, p) {
-            (Acceptance::Range { lo, hi }, Position::Scale(x)) => x >= *lo - 1e-9 && x <= *hi + 1e-9,
+            (Acceptance::Range { lo, hi }, Position::Scale(x)) => {
+                x >= *lo - 1e-9 && x <= *hi + 1e-9
+            }
             (Acceptance::Options { options }, Position::Option(i)) => options.contains(&i),
             _ => false,
         }
@@ -506,7 +532,8 @@ impl Linkage {
                 actor(*offered_by),
                 term(gives),
                 term(for_),
-                to.map(|t| format!(" (to {})", actor(t))).unwrap_or_default()
+                to.map(|t| format!(" (to {})", actor(t)))
+                    .unwrap_or_default()
             ),
         }
     }
@@ -586,7 +613,11 @@ impl Scenario {
     }
     /// Every distinct stance date, sorted.
     pub fn dates(&self) -> Vec<String> {
-        let mut d: Vec<String> = self.history.iter().filter_map(|s| s.as_of.clone()).collect();
+        let mut d: Vec<String> = self
+            .history
+            .iter()
+            .filter_map(|s| s.as_of.clone())
+            .collect();
         d.sort();
         d.dedup();
         d

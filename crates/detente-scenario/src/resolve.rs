@@ -1356,7 +1356,10 @@ fn evidence_kind(
             Some("say why the sentence supports this reading: `note = \"…\"`".into()),
         );
     }
-    let reported_by = match (f.string("reported_by", what, false, sink), f.get("reported_by")) {
+    let reported_by = match (
+        f.string("reported_by", what, false, sink),
+        f.get("reported_by"),
+    ) {
         (Some(a), Some(node)) => {
             if kind != EvidenceKind::Reported {
                 sink.error(

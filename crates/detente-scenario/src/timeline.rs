@@ -135,7 +135,8 @@ fn evidence(s: &Scenario, st: &Stance, at: &'static str) -> Vec<ChangeEvidence> 
 /// open when `None`), in actor order, then issue order, then date.
 pub fn timeline(s: &Scenario, from: Option<&str>, to: Option<&str>) -> Timeline {
     let in_window = |d: Option<&str>| {
-        from.is_none_or(|f| d.is_some_and(|d| d >= f)) && to.is_none_or(|t| d.is_none_or(|d| d <= t))
+        from.is_none_or(|f| d.is_some_and(|d| d >= f))
+            && to.is_none_or(|t| d.is_none_or(|d| d <= t))
     };
     let dates: Vec<String> = s
         .dates()

@@ -44,7 +44,7 @@ mod genius;
 mod scenario;
 mod xml;
 
-pub use scenario::DiscretiseOptions;
+pub use scenario::{ConditionalRedLine, DiscretiseOptions};
 
 use std::fmt;
 use std::path::PathBuf;

@@ -228,3 +228,96 @@ impl Domain {
         })
     }
 }
+
+/// A conditional red line of one party (from a scenario's conditional `[[linkages]]`): on
+/// issue `issue` the party accepts the values `ok_when` where the condition on `when_issue`
+/// holds (`holds`), and the values `ok_else` (its normal red line) where it does not. A
+/// package is acceptable to the party only if its value on `issue` is accepted under the
+/// regime its value on `when_issue` selects.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConditionalRedLine {
+    /// The linkage id.
+    pub name: String,
+    /// Index of the party in the domain.
+    pub party: usize,
+    pub issue: usize,
+    pub when_issue: usize,
+    /// Per value of `when_issue`: whether the condition holds.
+    pub holds: Vec<bool>,
+    /// Per value of `issue`: accepted when the condition holds.
+    pub ok_when: Vec<bool>,
+    /// Per value of `issue`: accepted otherwise (the party's normal red line).
+    pub ok_else: Vec<bool>,
+}
+
+impl ConditionalRedLine {
+    /// Whether the package `o` satisfies this conditional red line.
+    pub fn accepts(&self, o: &[u32]) -> bool {
+        let (Some(&v), Some(&w)) = (o.get(self.issue), o.get(self.when_issue)) else {
+            return true;
+        };
+        let ok = if self.holds.get(w as usize).copied().unwrap_or(false) {
+            &self.ok_when
+        } else {
+            &self.ok_else
+        };
+        ok.get(v as usize).copied().unwrap_or(true)
+    }
+}
+
+impl Domain {
+    /// The conditional red lines of the scenario's conditional linkages whose actor is a party
+    /// of this domain (built by [`Domain::from_scenario`] from the same scenario). Values are
+    /// the domain's discrete values: scale points, options.
+    pub fn conditional_red_lines(&self, s: &Scenario) -> Vec<ConditionalRedLine> {
+        use detente_scenario::LinkageKind;
+        let mut out = Vec::new();
+        for l in &s.linkages {
+            let LinkageKind::Conditional {
+                actor,
+                issue,
+                accepts,
+                when,
+            } = &l.kind
+            else {
+                continue;
+            };
+            let Some(party) = s
+                .actors
+                .get(*actor)
+                .and_then(|a| self.parties.iter().position(|p| p.name == a.id))
+            else {
+                continue;
+            };
+            let w = when.issue();
+            let (Some(si), Some(sw)) = (self.space.issues.get(*issue), self.space.issues.get(w))
+            else {
+                continue;
+            };
+            let at = |space_issue: &SpaceIssue, scen: usize, v: usize| -> Position {
+                if s.issues[scen].is_scale() {
+                    Position::Scale(space_issue.positions.as_ref().map(|p| p[v]).unwrap_or(0.0))
+                } else {
+                    Position::Option(v)
+                }
+            };
+            let u = &self.parties[party].utility;
+            out.push(ConditionalRedLine {
+                name: l.id.clone(),
+                party,
+                issue: *issue,
+                when_issue: w,
+                holds: (0..sw.values.len())
+                    .map(|v| when.holds(at(sw, w, v)))
+                    .collect(),
+                ok_when: (0..si.values.len())
+                    .map(|v| accepts.accepts(at(si, *issue, v)))
+                    .collect(),
+                ok_else: (0..si.values.len())
+                    .map(|v| !u.rejects(*issue, v as u32))
+                    .collect(),
+            });
+        }
+        out
+    }
+}

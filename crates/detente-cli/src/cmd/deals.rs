@@ -219,6 +219,11 @@ pub fn run(args: Args) -> CmdResult {
         top: args.top,
         by: args.by.into(),
         relaxations: args.relaxations,
+        // conditional red lines from the scenario's conditional [[linkages]]
+        conditionals: scenario
+            .as_ref()
+            .map(|sc| domain.conditional_red_lines(sc))
+            .unwrap_or_default(),
         ..DealOptions::default()
     };
     let verdict = match &args.explain {
@@ -426,6 +431,17 @@ fn blocker_sentence(d: &Domain, a: &Analysis, b: &detente_deals::Blocker) -> Str
             ));
         }
     }
+    for c in &b.conditional {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&format!(
+            "Its conditional red line `{}` on {} rejects {} further package(s).",
+            c.linkage,
+            d.space.issues[c.issue].name,
+            thousands(c.packages)
+        ));
+    }
     if b.below_reservation > 0 {
         if !s.is_empty() {
             s.push(' ');
@@ -455,6 +471,12 @@ fn relaxation_sentence(d: &Domain, a: &Analysis, r: &detente_deals::Relaxation) 
         .map(|m| {
             let who = &a.parties[m.party];
             let issue = &d.space.issues[m.issue].name;
+            if let Some(l) = &m.linkage {
+                return format!(
+                    "{who} accepts \"{}\" on {issue} whatever its conditional red line `{l}` says",
+                    label(d, m.issue, m.to)
+                );
+            }
             match m.from {
                 Some(f) if d.space.issues[m.issue].positions.is_some() => format!(
                     "{who} moves its red line on {issue} from \"{}\" to \"{}\" ({:.0}% of the range)",
@@ -669,6 +691,12 @@ fn print_table(out: &mut String, d: &Domain, a: &Analysis, pareto_rows: usize) {
                     )
                 })
                 .collect();
+            why.extend(r.conditional.iter().map(|c| {
+                format!(
+                    "{}'s conditional red line `{}` on {}",
+                    a.parties[c.party], c.linkage, d.space.issues[c.issue].name
+                )
+            }));
             why.extend(
                 r.below_reservation
                     .iter()
@@ -723,6 +751,11 @@ fn to_json(d: &Domain, a: &Analysis) -> Value {
                     "rejects": r.rejected_values.iter().map(|&v| label(d, r.issue, v)).collect::<Vec<_>>(),
                     "packages": r.packages,
                 })).collect::<Vec<_>>(),
+                "conditional_red_lines": b.conditional.iter().map(|c| json!({
+                    "linkage": c.linkage,
+                    "issue": d.space.issues[c.issue].name,
+                    "packages": c.packages,
+                })).collect::<Vec<_>>(),
                 "summary": blocker_sentence(d, a, b),
             })
         })
@@ -740,6 +773,7 @@ fn to_json(d: &Domain, a: &Analysis) -> Value {
                     "from": m.from.map(|f| label(d, m.issue, f)),
                     "to": label(d, m.issue, m.to),
                     "distance": m.distance,
+                    "linkage": m.linkage,
                 })).collect::<Vec<_>>(),
                 "opens": r.opens,
                 "example": package_json(d, a, &r.example),
@@ -768,6 +802,11 @@ fn to_json(d: &Domain, a: &Analysis) -> Value {
                 .map(|c| json!({"party": a.parties[c.party], "issue": d.space.issues[c.issue].name, "value": label(d, c.issue, c.value)}))
                 .collect::<Vec<_>>());
             v["below_reservation"] = json!(r.below_reservation.iter().map(|&k| a.parties[k].clone()).collect::<Vec<_>>());
+            v["conditional_red_lines"] = json!(r
+                .conditional
+                .iter()
+                .map(|c| json!({"party": a.parties[c.party], "linkage": c.linkage, "issue": d.space.issues[c.issue].name}))
+                .collect::<Vec<_>>());
             v
         })
         .collect();

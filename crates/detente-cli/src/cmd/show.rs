@@ -222,27 +222,27 @@ fn v2_tables(sc: &Scenario) -> String {
                     .join("\n"),
             ]);
         }
-        let _ = writeln!(o, "Splits (factions more than 20% of the scale apart)\n{t}\n");
+        let _ = writeln!(
+            o,
+            "Splits (factions more than 20% of the scale apart)\n{t}\n"
+        );
     }
     if !sc.linkages.is_empty() {
-        let mut t = table();
-        t.set_header(["linkage", "kind", "what", "evidence"]);
-        t.set_width(100);
+        let _ = writeln!(o, "Linkages");
         for l in &sc.linkages {
-            t.add_row([
-                l.id.clone(),
+            let _ = writeln!(
+                o,
+                "- {} ({}, evidence {}): {}",
+                l.id,
                 match l.kind {
                     detente_scenario::LinkageKind::Conditional { .. } => "conditional",
                     detente_scenario::LinkageKind::Trade { .. } => "trade",
-                }
-                .to_string(),
-                l.describe(sc),
-                detente_scenario::Strength::of(l.evidence.iter().map(|e| e.kind))
-                    .as_str()
-                    .to_string(),
-            ]);
+                },
+                detente_scenario::Strength::of(l.evidence.iter().map(|e| e.kind)).as_str(),
+                l.describe(sc)
+            );
         }
-        let _ = writeln!(o, "Linkages\n{t}\n");
+        o.push('\n');
     }
     o
 }
@@ -259,8 +259,9 @@ fn short_pos(iss: &detente_scenario::Issue, p: Position) -> String {
 }
 
 fn print_matrix_csv(sc: &Scenario) -> CmdResult {
-    let mut out =
-        String::from("actor,issue,position,salience,red_line,evidence,as_of,strength,derived_from\n");
+    let mut out = String::from(
+        "actor,issue,position,salience,red_line,evidence,as_of,strength,derived_from\n",
+    );
     for st in &sc.stances {
         let iss = &sc.issues[st.issue];
         let pos = match st.position {

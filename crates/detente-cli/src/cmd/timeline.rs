@@ -56,7 +56,10 @@ pub fn run(args: Args) -> CmdResult {
                 o.push_str("No actor changed its position, salience or red line in this window.\n");
                 return write_stdout(&o);
             }
-            o.push_str(&format!("Who moved\n{}\n\nEvidence\n", table_of(&tl.changes)));
+            o.push_str(&format!(
+                "Who moved\n{}\n\nEvidence\n",
+                table_of(&tl.changes)
+            ));
             for (k, c) in tl.changes.iter().enumerate() {
                 for e in &c.evidence {
                     let by = e
