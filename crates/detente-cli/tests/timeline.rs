@@ -281,3 +281,44 @@ fn deals_honour_conditional_red_lines_and_name_them() {
             .iter()
             .any(|c| c["linkage"] == "south-army-limits-need-guarantees")));
 }
+
+#[test]
+fn report_shows_who_moved_evidence_kinds_and_linkages_at_either_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.md");
+    detente()
+        .args(["report", "--monte-carlo", "0", "-o"])
+        .arg(&out)
+        .arg(v2())
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains("## Who moved"));
+    assert!(md.contains(
+        "| north | valley | 2025-03-01: 0 (90) | 2025-06-10: 20 (90) | position | south, mediator | strong → strong |"
+    ));
+    assert!(dir.path().join("r_files/02-who-moved.svg").exists());
+    assert!(md.contains("## Splits within parties"));
+    assert!(md.contains("## Linkages across issues"));
+    assert!(md.contains("— Second round ends, 2025-06-10 — reported, by The mediator"));
+    assert!(md.contains("Evidence strength"));
+    // at the earlier date: the picture is March's, nobody has moved yet
+    let early = dir.path().join("march.md");
+    detente()
+        .args([
+            "report",
+            "--monte-carlo",
+            "0",
+            "--as-of",
+            "2025-03-01",
+            "-o",
+        ])
+        .arg(&early)
+        .arg(v2())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("as of 2025-03-01"));
+    let md = std::fs::read_to_string(&early).unwrap();
+    assert!(md.contains("Picture as of 2025-03-01"));
+    assert!(!md.contains("## Who moved"));
+}

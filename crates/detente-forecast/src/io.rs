@@ -813,8 +813,8 @@ mod tests {
 
     #[test]
     fn weakly_evidenced_stances_get_wider_default_ranges() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/data/valid/v2.toml");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/valid/v2.toml");
         let l = detente_scenario::load(&path);
         assert!(l.is_valid(), "{:#?}", l.diagnostics);
         let conv = from_scenario(&l.scenario);

@@ -9,6 +9,7 @@
 //! - [`render`]: turns a document into one self-contained HTML file (inline CSS and SVG, no
 //!   scripts, a Content Security Policy that forbids network requests) or into Markdown with
 //!   the charts as SVG files beside it.
+//! - [`v2`]: the scenario-v2 sections (who moved between dates, splits, linkages).
 //! - [`svg`]: the low-level helpers the charts use (escaping, scales, ticks, text layout).
 //!
 //! ```no_run
@@ -21,6 +22,7 @@ pub mod charts;
 pub mod render;
 pub mod report;
 pub mod svg;
+pub mod v2;
 
 pub use render::{Block, Document};
 pub use report::{build, ReportOptions};

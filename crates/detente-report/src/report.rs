@@ -329,6 +329,7 @@ pub fn build(s: &Scenario, opts: &ReportOptions) -> Document {
         svg: charts::heat_map(&hm),
     });
 
+    crate::v2::sections(s, &mut b);
     match forecast {
         Some(f) => b.extend(f.blocks),
         None => {
@@ -923,7 +924,11 @@ fn deals_section(s: &Scenario, opts: &ReportOptions) -> Section {
             };
         }
     };
-    let a: Analysis = match analyse(&domain, &DealOptions::default()) {
+    let deal_opts = DealOptions {
+        conditionals: domain.conditional_red_lines(s),
+        ..DealOptions::default()
+    };
+    let a: Analysis = match analyse(&domain, &deal_opts) {
         Ok(a) => a,
         Err(e) => {
             b.push(Block::Notice(format!(
@@ -1403,6 +1408,16 @@ fn evidence_section(s: &Scenario, b: &mut Vec<Block>) {
                     format!("{}–{}", num(lo, 0), num(hi, 0)),
                 ));
             }
+            if let Some(d) = &st.as_of {
+                f.push(("As of".into(), d.clone()));
+            }
+            f.push(("Evidence strength".into(), st.strength().as_str().into()));
+            if let Some(from) = st.derived_from {
+                f.push((
+                    "Taken from".into(),
+                    format!("{} (no stance of its own)", actor_name(s, from)),
+                ));
+            }
             if let Some(n) = &st.note {
                 f.push(("Analyst's note".into(), n.clone()));
             }
@@ -1413,16 +1428,9 @@ fn evidence_section(s: &Scenario, b: &mut Vec<Block>) {
                 ));
             }
             for e in &st.evidence {
-                let cite = match s.sources.get(e.source) {
-                    Some(src) => match &src.date {
-                        Some(d) => format!("{}, {d}", src.title),
-                        None => src.title.clone(),
-                    },
-                    None => format!("source #{}", e.source),
-                };
                 b.push(Block::Quote {
                     text: e.quote.clone(),
-                    cite,
+                    cite: crate::v2::cite(s, e),
                     note: e.note.clone(),
                 });
             }

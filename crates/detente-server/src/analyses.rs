@@ -57,6 +57,8 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
     if !(options.is_object() || options.is_null()) {
         return Err("`options` must be a JSON object".into());
     }
+    let (_, rest) = split_as_of(options)?;
+    let options = &rest;
     match analysis {
         Analysis::Forecast => ForecastOptions::from_json(options).map(|_| ()),
         Analysis::Deals => DealsOptions::from_json(options).map(|_| ()),
@@ -69,6 +71,42 @@ pub fn check_options(analysis: Analysis, options: &Value) -> Result<(), String> 
 /// Run an analysis. Long analyses call `progress.set` and stop early when
 /// `progress.is_cancelled()`.
 pub fn run(
+    analysis: Analysis,
+    scenario: &Scenario,
+    options: &Value,
+    progress: &Progress,
+) -> Result<Value, String> {
+    let (as_of, rest) = split_as_of(options)?;
+    let dated;
+    let scenario = match &as_of {
+        Some(d) => {
+            dated = scenario.at(d)?;
+            &dated
+        }
+        None => scenario,
+    };
+    let mut out = run_at(analysis, scenario, &rest, progress)?;
+    if let (Some(m), Some(d)) = (out.as_object_mut(), &scenario.meta.as_of) {
+        m.insert("as_of".into(), json!(d));
+    }
+    Ok(out)
+}
+
+/// `as_of` (any analysis): run on the scenario as of that date (`Scenario::at`); the other
+/// options are the analysis's own.
+fn split_as_of(options: &Value) -> Result<(Option<String>, Value), String> {
+    let mut rest = options.clone();
+    let Some(m) = rest.as_object_mut() else {
+        return Ok((None, rest));
+    };
+    match m.remove("as_of") {
+        None | Some(Value::Null) => Ok((None, rest)),
+        Some(Value::String(d)) if detente_scenario::history::is_date(&d) => Ok((Some(d), rest)),
+        Some(v) => Err(format!("`as_of` is {v}; write a date as \"YYYY-MM-DD\"")),
+    }
+}
+
+fn run_at(
     analysis: Analysis,
     scenario: &Scenario,
     options: &Value,
@@ -393,6 +431,7 @@ pub fn deals(scenario: &Scenario, o: &DealsOptions, progress: &Progress) -> Resu
     let opts = detente_deals::DealOptions {
         top: o.top,
         by: o.by,
+        conditionals: domain.conditional_red_lines(scenario),
         ..Default::default()
     };
     let a = detente_deals::analyse(&domain, &opts).map_err(|e| e.to_string())?;
