@@ -611,6 +611,15 @@ impl Scenario {
         s.meta.as_of = Some(date.to_string());
         Ok(s)
     }
+    /// Whether some actor holds more than one dated stance on one issue (a file that records
+    /// the talks over time, as opposed to one picture whose stances merely cite sources of
+    /// different dates).
+    pub fn has_dated_history(&self) -> bool {
+        let mut pairs: Vec<(usize, usize)> =
+            self.history.iter().map(|s| (s.actor, s.issue)).collect();
+        pairs.sort_unstable();
+        pairs.windows(2).any(|w| w[0] == w[1])
+    }
     /// Every distinct stance date, sorted.
     pub fn dates(&self) -> Vec<String> {
         let mut d: Vec<String> = self

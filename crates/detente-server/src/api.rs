@@ -553,6 +553,7 @@ async fn get_scenario(
                 "syntax": rev.syntax,
                 "text": rev.text,
                 "scenario": l.loaded.scenario,
+                "timeline": detente_scenario::timeline::timeline(&l.loaded.scenario, None, None),
                 "sources": sources,
                 "diagnostics": warnings(l),
             })
