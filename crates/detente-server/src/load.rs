@@ -296,6 +296,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(12.5),
             position: Some(serde_json::json!("y")),
+            occurrence: 0,
         };
         let (out, what) = apply_edit(text, Syntax::Json, &e).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -313,6 +314,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(55.0),
             position: None,
+            occurrence: 0,
         };
         let (out, what) = apply_edit(text, Syntax::Toml, &e).unwrap();
         assert!(out.contains("# top comment") && out.contains("# who"));
@@ -324,6 +326,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(1.0),
             position: None,
+            occurrence: 0,
         };
         assert!(apply_edit(text, Syntax::Toml, &bad).is_err());
         let out_of_range = StanceEdit {
@@ -331,6 +334,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(101.0),
             position: None,
+            occurrence: 0,
         };
         assert!(apply_edit(text, Syntax::Toml, &out_of_range).is_err());
     }
