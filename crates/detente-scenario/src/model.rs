@@ -377,7 +377,7 @@ impl Stance {
     }
     /// The Monte Carlo ranges of position (scale issues) and salience: the explicit ones, else
     /// the value ± [`Strength::default_spread`] clamped to 0–100 for weakly evidenced stances.
-    pub fn ranges(&self) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+    pub fn ranges(&self) -> (Option<Interval>, Option<Interval>) {
         let spread = self.strength().default_spread();
         let around = |x: f64, w: f64| ((x - w).max(0.0), (x + w).min(100.0));
         let pos = self.position_range.or_else(|| {
@@ -568,6 +568,9 @@ impl Linkage {
         })
     }
 }
+
+/// A closed interval `(lo, hi)`.
+pub type Interval = (f64, f64);
 
 /// Who must agree for a deal to hold.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
