@@ -169,7 +169,7 @@
     $("#stance").innerHTML = `
       <h2 id="stance-title">${esc(a.name)} on ${esc(is.title)}</h2>
       <dl class="kv"><dt>Position</dt><dd>${esc(posWords(is, st.position))}</dd><dt>Salience</dt><dd>${fmt(st.salience)}</dd>
-        ${st.as_of ? `<dt>As of</dt><dd>${esc(st.as_of)}</dd>` : ""}${st.derived_from != null ? `<dt>Taken from</dt><dd>${esc(sc.actors[st.derived_from].name)} (no stance of its own)</dd>` : ""}
+        ${st.as_of ? `<dt>As of</dt><dd>${esc(st.as_of)}</dd>` : ""}${s.strengths ? `<dt>Evidence</dt><dd>${esc(s.strengths[k])}</dd>` : ""}${st.derived_from != null ? `<dt>Taken from</dt><dd>${esc(sc.actors[st.derived_from].name)} (no stance of its own)</dd>` : ""}
         <dt>Red line</dt><dd>${esc(red)}</dd>${st.position_range ? `<dt>Position range</dt><dd>${fmt(st.position_range[0])}–${fmt(st.position_range[1])}</dd>` : ""}
         ${st.note ? `<dt>Note</dt><dd>${esc(st.note)}</dd>` : ""}</dl>
       <h3>Evidence</h3>

@@ -729,6 +729,11 @@ async fn v2_scenario_timeline_as_of_runs_and_dated_edits() {
     let (_, v) = call(&app, "GET", "/api/scenarios/1", None).await;
     assert_eq!(v["timeline"]["changes"].as_array().unwrap().len(), 3);
     assert_eq!(v["scenario"]["history"].as_array().unwrap().len(), 14);
+    assert_eq!(
+        v["strengths"].as_array().unwrap().len(),
+        v["scenario"]["stances"].as_array().unwrap().len()
+    );
+    assert_eq!(v["strengths"][0], "strong");
     // the same forecast at both dates: the weighted median moved from 0 to 20
     let mut medians = Vec::new();
     for opts in [json!({"as_of": "2025-03-01"}), json!({})] {
