@@ -68,7 +68,7 @@ pub fn as_of() -> Option<&'static str> {
 
 /// Load a scenario (at `--as-of DATE` when given); print every diagnostic; fail with exit 2
 /// when there are errors or the date is not one the scenario covers. When a date was given or
-/// the scenario has stances at more than one date, the date used is printed on stderr.
+/// some actor has stances at more than one date, the date used is printed on stderr.
 pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError> {
     let sc = load_scenario_latest(path)?;
     match as_of() {
@@ -90,7 +90,7 @@ pub fn load_scenario(path: &Path) -> Result<detente_scenario::Scenario, CliError
             Ok(at)
         }
         None => {
-            if sc.dates().len() > 1 {
+            if sc.has_dated_history() {
                 eprintln!(
                     "{}: as of {} (the scenario date; --as-of DATE for an earlier one)",
                     path.display(),

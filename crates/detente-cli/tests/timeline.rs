@@ -271,6 +271,19 @@ fn deals_honour_conditional_red_lines_and_name_them() {
         .as_str()
         .unwrap()
         .contains("conditional red line `south-army-limits-need-guarantees`"));
+    // one package explained: the guarantees decide whether the cap is acceptable
+    for (g, ok) in [("100", true), ("50", false)] {
+        let pkg = format!("valley=50; ceasefire=front; guarantees={g}; army_limits=30");
+        let (e, _) = json(&["deals", "--format", "json", "--explain", &pkg]);
+        assert_eq!(e["explain"]["acceptable"], ok, "{e:#}");
+        assert_eq!(
+            e["explain"]["summary"]
+                .as_str()
+                .unwrap()
+                .contains("conditional red line `south-army-limits-need-guarantees`"),
+            !ok
+        );
+    }
     assert!(v["rejected"]
         .as_array()
         .unwrap()

@@ -378,6 +378,46 @@ pub struct Verdict {
     pub acceptable: bool,
     pub red_lines: Vec<Crossing>,
     pub below_reservation: Vec<usize>,
+    /// Conditional red lines the package crosses ([`explain_with`]).
+    pub conditional: Vec<ConditionalCrossing>,
+}
+
+/// [`explain`] with conditional red lines: a value a conditional red line accepts under the
+/// package's condition is not a plain crossing; the conditional red lines it crosses are listed.
+pub fn explain_with(
+    domain: &Domain,
+    outcome: &[u32],
+    conditionals: &[detente_space::ConditionalRedLine],
+) -> Result<Verdict, DealError> {
+    let mut v = explain(domain, outcome)?;
+    for c in conditionals {
+        let Some(&x) = outcome.get(c.issue) else {
+            continue;
+        };
+        let accepted = c.accepts(outcome);
+        // plain crossings on the conditioned issue are decided by the conditional red line
+        v.red_lines.retain(|r| {
+            !(r.party == c.party
+                && r.issue == c.issue
+                && (accepted || c.ok_when.get(x as usize) == Some(&true)))
+        });
+        if !accepted
+            && !v
+                .red_lines
+                .iter()
+                .any(|r| r.party == c.party && r.issue == c.issue)
+        {
+            v.conditional.push(ConditionalCrossing {
+                party: c.party,
+                linkage: c.name.clone(),
+                issue: c.issue,
+                packages: 1,
+            });
+        }
+    }
+    v.acceptable =
+        v.red_lines.is_empty() && v.conditional.is_empty() && v.below_reservation.is_empty();
+    Ok(v)
 }
 
 /// Explain one package: its utilities, the red lines it crosses and the parties it leaves below
@@ -414,6 +454,7 @@ pub fn explain(domain: &Domain, outcome: &[u32]) -> Result<Verdict, DealError> {
         package: pk,
         red_lines,
         below_reservation,
+        conditional: Vec::new(),
     })
 }
 

@@ -723,12 +723,17 @@ pub fn read_deu(file: &str, text: &str) -> Result<Problem, ReadError> {
 pub struct StanceRanges {
     pub position: Vec<Vec<Option<(f64, f64)>>>,
     pub salience: Vec<Vec<Option<(f64, f64)>>>,
+    /// Scenario v2 factions, indexed like the ranges: for a party whose stance is derived from
+    /// its factions, every faction's stance; each Monte Carlo draw lets one of them (uniformly)
+    /// prevail. Empty when none.
+    pub factions: Vec<Vec<Vec<StancePoint>>>,
 }
 
 impl StanceRanges {
     pub fn is_empty(&self) -> bool {
         self.position.iter().flatten().all(Option::is_none)
             && self.salience.iter().flatten().all(Option::is_none)
+            && self.factions.iter().flatten().all(Vec::is_empty)
     }
 }
 
@@ -765,6 +770,7 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
         let mut st = vec![None; n];
         let mut pr = vec![None; n];
         let mut sr = vec![None; n];
+        let mut fa: Vec<Vec<StancePoint>> = vec![Vec::new(); n];
         for stance in s.stances_on(ii) {
             let Stance {
                 actor,
@@ -782,6 +788,9 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
                     });
                     pr[*actor] = position_range;
                     sr[*actor] = salience_range.map(|(a, b)| (a / 100.0, b / 100.0));
+                    if stance.derived_from.is_some() {
+                        fa[*actor] = factions_of(s, *actor, ii);
+                    }
                 }
             }
         }
@@ -799,6 +808,7 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
         map.push(ii);
         ranges.position.push(pr);
         ranges.salience.push(sr);
+        ranges.factions.push(fa);
     }
     FromScenario {
         problem: p,
@@ -807,9 +817,69 @@ pub fn from_scenario(s: &Scenario) -> FromScenario {
     }
 }
 
+/// The stances of `party`'s factions on scale issue `issue` (position, salience / 100), when
+/// there are at least two.
+fn factions_of(s: &Scenario, party: usize, issue: usize) -> Vec<StancePoint> {
+    let v: Vec<StancePoint> = s
+        .stances_on(issue)
+        .filter(|st| s.actors[st.actor].speaks_for == Some(party) && st.derived_from.is_none())
+        .filter_map(|st| {
+            Some(StancePoint {
+                position: st.position?.as_scale()?,
+                salience: st.salience? / 100.0,
+            })
+        })
+        .collect();
+    if v.len() >= 2 {
+        v
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn monte_carlo_draws_which_faction_prevails() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/valid");
+        let text = std::fs::read_to_string(dir.join("v2.toml")).unwrap();
+        // Northland's army limits: no stance of its own, two factions that disagree
+        let text = text.replace(
+            "actor = \"north\"\nissue = \"army_limits\"",
+            "actor = \"north-army\"\nissue = \"army_limits\"",
+        ) + "\n[[stances]]\nactor = \"north-pm\"\nissue = \"army_limits\"\nposition = 0\nsalience = 30\nevidence = [{ source = \"march\", quote = \"Northland’s prime minister said a ceasefire along the current front deserved a hearing.\", kind = \"inferred\", note = \"a test faction\" }]\n";
+        let l = detente_scenario::load_str(&text, &dir.join("v2-factions.toml"), &dir);
+        assert!(l.is_valid(), "{:#?}", l.diagnostics);
+        let conv = from_scenario(&l.scenario);
+        let d = conv
+            .problem
+            .issues
+            .iter()
+            .position(|i| i.id == "army_limits")
+            .unwrap();
+        let north = l.scenario.actor_index("north").unwrap();
+        // the party's stance is its leading faction's (the army: 100)
+        assert_eq!(conv.problem.stances[d][north].unwrap().position, 100.0);
+        assert_eq!(conv.ranges.factions[d][north].len(), 2);
+        let spec = crate::montecarlo::NoiseSpec::default();
+        let drawn: Vec<f64> = (0..200)
+            .map(|t| {
+                crate::montecarlo::perturb(&conv.problem, &conv.ranges, &spec, 7, t).stances[d]
+                    [north]
+                    .unwrap()
+                    .position
+            })
+            .collect();
+        let army = drawn.iter().filter(|&&x| x == 100.0).count();
+        let pm = drawn.iter().filter(|&&x| x == 0.0).count();
+        assert_eq!(army + pm, 200);
+        assert!((60..=140).contains(&army), "{army} of 200 draws");
+        // same seed, same draws
+        let again = crate::montecarlo::perturb(&conv.problem, &conv.ranges, &spec, 7, 3);
+        assert_eq!(again.stances[d][north].unwrap().position, drawn[3]);
+    }
 
     #[test]
     fn weakly_evidenced_stances_get_wider_default_ranges() {

@@ -190,6 +190,13 @@ pub fn perturb(p: &Problem, ranges: &StanceRanges, spec: &NoiseSpec, seed: u64, 
         );
         for (a, st) in row.iter_mut().enumerate() {
             let Some(st) = st else { continue };
+            // a party split into factions: one faction's stance prevails in this draw
+            if let Some(alt) = ranges.factions.get(d).and_then(|r| r.get(a)) {
+                if !alt.is_empty() {
+                    let k = ((uniform(&mut rng) * alt.len() as f64) as usize).min(alt.len() - 1);
+                    *st = alt[k];
+                }
+            }
             let pr = ranges
                 .position
                 .get(d)
@@ -415,6 +422,7 @@ mod tests {
         let mut r = StanceRanges {
             position: vec![vec![None; 10]],
             salience: vec![vec![None; 10]],
+            ..Default::default()
         };
         r.position[0][0] = Some((3.0, 5.0));
         for t in 0..50 {

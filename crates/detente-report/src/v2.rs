@@ -96,7 +96,7 @@ fn moves_chart(changes: &[&Change]) -> String {
 /// "Who moved", "Splits" and "Linkages" sections (each only when the scenario has any).
 pub fn sections(s: &Scenario, b: &mut Vec<Block>) {
     let tl = timeline(s, None, None);
-    if tl.dates.len() > 1 {
+    if s.has_dated_history() {
         b.push(Block::Heading {
             level: 2,
             id: "who-moved".into(),

@@ -377,7 +377,7 @@ impl Stance {
     }
     /// The Monte Carlo ranges of position (scale issues) and salience: the explicit ones, else
     /// the value ± [`Strength::default_spread`] clamped to 0–100 for weakly evidenced stances.
-    pub fn ranges(&self) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+    pub fn ranges(&self) -> (Option<Interval>, Option<Interval>) {
         let spread = self.strength().default_spread();
         let around = |x: f64, w: f64| ((x - w).max(0.0), (x + w).min(100.0));
         let pos = self.position_range.or_else(|| {
@@ -569,6 +569,9 @@ impl Linkage {
     }
 }
 
+/// A closed interval `(lo, hi)`.
+pub type Interval = (f64, f64);
+
 /// Who must agree for a deal to hold.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Decision {
@@ -610,6 +613,15 @@ impl Scenario {
         s.stances = crate::history::view_at(&self.actors, &s.history, Some(date));
         s.meta.as_of = Some(date.to_string());
         Ok(s)
+    }
+    /// Whether some actor holds more than one dated stance on one issue (a file that records
+    /// the talks over time, as opposed to one picture whose stances merely cite sources of
+    /// different dates).
+    pub fn has_dated_history(&self) -> bool {
+        let mut pairs: Vec<(usize, usize)> =
+            self.history.iter().map(|s| (s.actor, s.issue)).collect();
+        pairs.sort_unstable();
+        pairs.windows(2).any(|w| w[0] == w[1])
     }
     /// Every distinct stance date, sorted.
     pub fn dates(&self) -> Vec<String> {

@@ -137,6 +137,7 @@
           }).join("")}</tr>`).join("")}</table></div></div>
         <div class="card" id="stance" style="flex:0 1 430px"><p class="muted">Select a cell to see the stance, its evidence, and edit it.</p></div>
       </div>
+      ${whoMoved(s)}
       ${sc.meta.notes && sc.meta.notes.length ? `<div class="card"><h2>Analyst notes</h2><ul>${sc.meta.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></div>` : ""}`;
     for (const b of main().querySelectorAll("button.cell")) {
       const st = sc.stances[+b.dataset.stance];
@@ -149,17 +150,30 @@
     if (want) want.click();
   }
 
+  // Scenario v2: who moved between dates (computed by the server: detente_scenario::timeline).
+  function whoMoved(s) {
+    const tl = s.timeline;
+    if (!tl || !tl.changes.length) return "";
+    const p = (x) => x == null ? "?" : typeof x === "number" ? fmt(x, 0) : esc(x);
+    return `<div class="card" id="who-moved"><h2>Who moved (${tl.dates.map(esc).join(" → ")})</h2>
+      ${`<table><tr><th>actor</th><th>issue</th><th>from</th><th>to</th><th>toward</th><th>evidence</th></tr>
+      ${tl.changes.map((c) => `<tr><td>${esc(c.actor)}</td><td>${esc(c.issue)}</td><td>${esc(c.from.as_of || "undated")}: ${p(c.from.position)} (${p(c.from.salience)})</td><td>${esc(c.to.as_of || "undated")}: ${p(c.to.position)} (${p(c.to.salience)})</td><td>${c.toward.map(esc).join(", ")}</td><td>${esc(c.from.strength)} → ${esc(c.to.strength)}</td></tr>`).join("")}</table>`}</div>`;
+  }
+
   function stancePanel(s, k) {
     const sc = s.scenario, st = sc.stances[k], a = sc.actors[st.actor], is = sc.issues[st.issue];
     const red = st.red_line ? (st.red_line.type === "range" ? `${fmt(st.red_line.lo)}–${fmt(st.red_line.hi)}` : "rejects " + st.red_line.options.map((o) => (is.kind.options[o] || {}).label).join(", ")) : "—";
-    const isLatest = s.revision === s.latest_revision;
+    // the stance shown is the latest in force; edits go to that dated stance of the file
+    const isLatest = s.revision === s.latest_revision && st.derived_from == null;
+    const occurrence = (sc.history || []).filter((h) => h.actor === st.actor && h.issue === st.issue).findIndex((h) => h.as_of === st.as_of);
     $("#stance").innerHTML = `
       <h2 id="stance-title">${esc(a.name)} on ${esc(is.title)}</h2>
       <dl class="kv"><dt>Position</dt><dd>${esc(posWords(is, st.position))}</dd><dt>Salience</dt><dd>${fmt(st.salience)}</dd>
+        ${st.as_of ? `<dt>As of</dt><dd>${esc(st.as_of)}</dd>` : ""}${s.strengths ? `<dt>Evidence</dt><dd>${esc(s.strengths[k])}</dd>` : ""}${st.derived_from != null ? `<dt>Taken from</dt><dd>${esc(sc.actors[st.derived_from].name)} (no stance of its own)</dd>` : ""}
         <dt>Red line</dt><dd>${esc(red)}</dd>${st.position_range ? `<dt>Position range</dt><dd>${fmt(st.position_range[0])}–${fmt(st.position_range[1])}</dd>` : ""}
         ${st.note ? `<dt>Note</dt><dd>${esc(st.note)}</dd>` : ""}</dl>
       <h3>Evidence</h3>
-      ${st.evidence.length ? st.evidence.map((e, n) => { const src = sc.sources[e.source]; return `<div class="quote">“${esc(e.quote)}”<div class="small muted">${esc(src.title)} ${src.date ? "· " + esc(src.date) : ""} · <a class="evidence-link" href="${link(s.id, "evidence/" + encodeURIComponent(src.id), { actor: a.id, issue: is.id, q: n, rev: s.revision })}">open in the article</a></div>${e.note ? `<div class="small">${esc(e.note)}</div>` : ""}</div>`; }).join("") : `<p class="tag warn">no evidence recorded</p>`}
+      ${st.evidence.length ? st.evidence.map((e, n) => { const src = sc.sources[e.source]; return `<div class="quote">“${esc(e.quote)}”<div class="small muted">${esc(src.title)} ${src.date ? "· " + esc(src.date) : ""}${e.kind && e.kind !== "unspecified" ? " · " + esc(e.kind) + (e.reported_by != null ? " by " + esc(sc.actors[e.reported_by].name) : "") : ""} · <a class="evidence-link" href="${link(s.id, "evidence/" + encodeURIComponent(src.id), { actor: a.id, issue: is.id, q: n, rev: s.revision })}">open in the article</a></div>${e.note ? `<div class="small">${esc(e.note)}</div>` : ""}</div>`; }).join("") : `<p class="tag warn">no evidence recorded</p>`}
       <h3>Edit and re-run the forecast</h3>
       ${isLatest ? `<div><label>Salience <input type="range" min="0" max="100" step="1" id="ed-sal-range" value="${st.salience ?? 50}"><input type="number" min="0" max="100" step="1" id="ed-sal" value="${st.salience ?? ""}"></label></div>
       <div>${is.kind.type === "scale" ? `<label>Position <input type="number" min="0" max="100" step="1" id="ed-pos" value="${st.position ?? ""}"></label>` : `<label>Position <select id="ed-pos">${is.kind.options.map((o, i) => `<option value="${esc(o.id)}" ${i === st.position ? "selected" : ""}>${esc(o.label)}</option>`).join("")}</select></label>`}</div>
@@ -170,7 +184,7 @@
     r.oninput = () => { n.value = r.value; };
     n.oninput = () => { r.value = n.value; };
     $("#ed-save").onclick = async () => {
-      const body = { actor: a.id, issue: is.id, base_revision: s.revision };
+      const body = { actor: a.id, issue: is.id, base_revision: s.revision, occurrence: Math.max(occurrence, 0) };
       const sal = n.value === "" ? null : Number(n.value);
       if (sal != null && sal !== st.salience) body.salience = sal;
       const pe = $("#ed-pos");

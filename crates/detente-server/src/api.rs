@@ -553,6 +553,9 @@ async fn get_scenario(
                 "syntax": rev.syntax,
                 "text": rev.text,
                 "scenario": l.loaded.scenario,
+                "timeline": detente_scenario::timeline::timeline(&l.loaded.scenario, None, None),
+                // evidence strength of each stance in `scenario.stances`, in order
+                "strengths": l.loaded.scenario.stances.iter().map(|s| s.strength()).collect::<Vec<_>>(),
                 "sources": sources,
                 "diagnostics": warnings(l),
             })

@@ -121,6 +121,10 @@ pub struct StanceEdit {
     pub salience: Option<f64>,
     /// A number (scale issue) or an option id (options issue).
     pub position: Option<serde_json::Value>,
+    /// Which of the actor's dated stances on the issue, counted in file order from 0
+    /// (scenario v2; default 0, the only one in a v1 file).
+    #[serde(default)]
+    pub occurrence: usize,
 }
 
 /// Apply a stance edit to the scenario text, keeping its formatting (TOML) or re-printing it
@@ -150,10 +154,11 @@ pub fn apply_edit(
                 .ok_or("the scenario has no [[stances]] tables")?;
             let t = stances
                 .iter_mut()
-                .find(|t| {
+                .filter(|t| {
                     t.get("actor").and_then(|v| v.as_str()) == Some(edit.actor.as_str())
                         && t.get("issue").and_then(|v| v.as_str()) == Some(edit.issue.as_str())
                 })
+                .nth(edit.occurrence)
                 .ok_or_else(|| format!("no stance of `{}` on `{}`", edit.actor, edit.issue))?;
             if let Some(s) = edit.salience {
                 let old = t
@@ -192,10 +197,11 @@ pub fn apply_edit(
                 .and_then(|s| s.as_array_mut())
                 .ok_or("the scenario has no stances")?
                 .iter_mut()
-                .find(|s| {
+                .filter(|s| {
                     s.get("actor").and_then(|x| x.as_str()) == Some(edit.actor.as_str())
                         && s.get("issue").and_then(|x| x.as_str()) == Some(edit.issue.as_str())
                 })
+                .nth(edit.occurrence)
                 .ok_or_else(|| format!("no stance of `{}` on `{}`", edit.actor, edit.issue))?;
             let obj = st.as_object_mut().ok_or("stance is not an object")?;
             if let Some(s) = edit.salience {
@@ -290,6 +296,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(12.5),
             position: Some(serde_json::json!("y")),
+            occurrence: 0,
         };
         let (out, what) = apply_edit(text, Syntax::Json, &e).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -307,6 +314,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(55.0),
             position: None,
+            occurrence: 0,
         };
         let (out, what) = apply_edit(text, Syntax::Toml, &e).unwrap();
         assert!(out.contains("# top comment") && out.contains("# who"));
@@ -318,6 +326,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(1.0),
             position: None,
+            occurrence: 0,
         };
         assert!(apply_edit(text, Syntax::Toml, &bad).is_err());
         let out_of_range = StanceEdit {
@@ -325,6 +334,7 @@ mod tests {
             issue: "i".into(),
             salience: Some(101.0),
             position: None,
+            occurrence: 0,
         };
         assert!(apply_edit(text, Syntax::Toml, &out_of_range).is_err());
     }

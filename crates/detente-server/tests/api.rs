@@ -715,3 +715,73 @@ async fn too_many_live_runs_are_refused_with_503() {
         assert!(v["status"] == "cancelled" || v["status"] == "done", "{v}");
     }
 }
+
+#[tokio::test]
+async fn v2_scenario_timeline_as_of_runs_and_dated_edits() {
+    let dir = root().join("tests/data/valid");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let b = json!({"scenario": read("v2.toml"), "file_name": "v2.toml",
+                   "sources": {"article-march.txt": read("article-march.txt"),
+                               "article-june.txt": read("article-june.txt")}});
+    let app = router(state_with(2, None, vec![]));
+    let (s, v) = call(&app, "POST", "/api/scenarios", Some(b.to_string())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, v) = call(&app, "GET", "/api/scenarios/1", None).await;
+    assert_eq!(v["timeline"]["changes"].as_array().unwrap().len(), 3);
+    assert_eq!(v["scenario"]["history"].as_array().unwrap().len(), 14);
+    assert_eq!(
+        v["strengths"].as_array().unwrap().len(),
+        v["scenario"]["stances"].as_array().unwrap().len()
+    );
+    assert_eq!(v["strengths"][0], "strong");
+    // the same forecast at both dates: the weighted median moved from 0 to 20
+    let mut medians = Vec::new();
+    for opts in [json!({"as_of": "2025-03-01"}), json!({})] {
+        let body = json!({"analysis": "forecast", "options": opts});
+        let (s, r) = call(
+            &app,
+            "POST",
+            "/api/scenarios/1/runs",
+            Some(body.to_string()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{r}");
+        let done = wait_run(&app, r["run"].as_i64().unwrap()).await;
+        assert_eq!(done["status"], "done", "{done}");
+        medians.push((
+            done["result"]["as_of"].clone(),
+            done["result"]["issues"][0]["forecasts"]["median"]
+                .as_f64()
+                .unwrap(),
+        ));
+    }
+    assert_eq!(medians[0], (json!("2025-03-01"), 0.0));
+    assert_eq!(medians[1], (json!("2025-06-10"), 20.0));
+    let body = json!({"analysis": "forecast", "options": {"as_of": "March"}});
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/scenarios/1/runs",
+        Some(body.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // edit the June stance of south on the valley (its second), not the March one
+    let edit = json!({"actor": "south", "issue": "valley", "occurrence": 1, "salience": 55, "base_revision": 1});
+    let (s, v) = call(
+        &app,
+        "POST",
+        "/api/scenarios/1/edits",
+        Some(edit.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, v) = call(&app, "GET", "/api/scenarios/1", None).await;
+    let hist = v["scenario"]["history"].as_array().unwrap();
+    let south_valley: Vec<f64> = hist
+        .iter()
+        .filter(|h| h["actor"] == 1 && h["issue"] == 0)
+        .map(|h| h["salience"].as_f64().unwrap())
+        .collect();
+    assert_eq!(south_valley, vec![80.0, 55.0]);
+}

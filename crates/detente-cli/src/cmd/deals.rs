@@ -151,6 +151,12 @@ fn verdict_words(d: &Domain, a: &Analysis, v: &detente_deals::Verdict) -> String
                 )
             })
             .collect();
+        why.extend(v.conditional.iter().map(|c| {
+            format!(
+                "{}'s conditional red line `{}` on {} rejects it",
+                a.parties[c.party], c.linkage, d.space.issues[c.issue].name
+            )
+        }));
         why.extend(v.below_reservation.iter().map(|&k| {
             format!(
                 "{} gets {:.3}, below its reservation value {:.3}",
@@ -230,7 +236,7 @@ pub fn run(args: Args) -> CmdResult {
         Some(spec) => {
             let o = parse_package(&domain, scenario.as_ref(), spec)?;
             Some(
-                detente_deals::explain(&domain, &o)
+                detente_deals::explain_with(&domain, &o, &opts.conditionals)
                     .map_err(|e| CliError::bad_input(e.to_string()))?,
             )
         }
