@@ -155,6 +155,7 @@ pub fn heat_map_data(s: &Scenario) -> HeatMap {
     let actors: Vec<usize> = (0..s.actors.len())
         .filter(|a| s.stances.iter().any(|st| st.actor == *a))
         .collect();
+    let splits = detente_scenario::history::splits(s);
     let cells = actors
         .iter()
         .map(|&a| {
@@ -174,7 +175,7 @@ pub fn heat_map_data(s: &Scenario) -> HeatMap {
                             red_line_words(s, st)
                                 .map(|r| format!("; red line: {r}"))
                                 .unwrap_or_default()
-                        ),
+                        ) + &crate::v2::heat_note(s, st, &splits),
                         red_line: st.red_line.is_some(),
                         category: match (&s.issues[i].kind, st.position) {
                             (
@@ -191,7 +192,14 @@ pub fn heat_map_data(s: &Scenario) -> HeatMap {
         .collect();
     HeatMap {
         title: "Who wants what, and how much it matters".into(),
-        rows: actors.iter().map(|&a| actor_name(s, a)).collect(),
+        rows: actors
+            .iter()
+            .map(|&a| match s.actors[a].speaks_for {
+                // a faction holding stances of its own: say whose
+                Some(p) => format!("{} ({})", actor_name(s, a), actor_name(s, p)),
+                None => actor_name(s, a),
+            })
+            .collect(),
         columns: s.issues.iter().map(|i| i.title.clone()).collect(),
         cells,
         low_label: "0 / first option".into(),

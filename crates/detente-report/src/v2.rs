@@ -222,3 +222,34 @@ pub fn sections(s: &Scenario, b: &mut Vec<Block>) {
         }
     }
 }
+
+/// Extra tooltip words for a heat-map square: a party stance taken from a faction, a split.
+pub(crate) fn heat_note(
+    s: &Scenario,
+    st: &detente_scenario::Stance,
+    splits: &[detente_scenario::history::Split],
+) -> String {
+    let mut o = String::new();
+    if let Some(f) = st.derived_from {
+        o.push_str(&format!(
+            "; taken from {} (no stance of its own)",
+            s.actors[f].name
+        ));
+    }
+    let party = s.actors[st.actor].speaks_for.unwrap_or(st.actor);
+    if let Some(sp) = splits
+        .iter()
+        .find(|sp| sp.party == party && sp.issue == st.issue)
+    {
+        o.push_str(&format!(
+            "; split within {}: {}",
+            s.actors[party].name,
+            sp.members
+                .iter()
+                .map(|(a, p)| format!("{} {}", s.actors[*a].name, s.issues[st.issue].describe(*p)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    o
+}

@@ -34,13 +34,16 @@ pub(super) fn evidence(sc: &Scenario, sink: &mut Sink) {
         }
         for e in &st.evidence {
             let u = uses.entry((e.source, e.quote.as_str())).or_default();
-            if !u.0.contains(&(st.actor, st.issue)) {
-                u.0.push((st.actor, st.issue));
-            }
+            u.0.push((st.actor, st.issue));
             if e.kind != EvidenceKind::Collective && u.1.is_none() {
                 u.1 = Some(e.span.clone());
             }
         }
+    }
+    for u in uses.values_mut() {
+        // pairs in first-use order, each once
+        let mut seen = std::collections::HashSet::new();
+        u.0.retain(|p| seen.insert(*p));
     }
     let mut warned: Vec<(std::ops::Range<usize>, String)> = uses
         .into_values()

@@ -117,45 +117,52 @@ pub const SPLIT_SHARE: f64 = 0.2;
 /// the option ranks; unordered options: any difference).
 pub fn splits(s: &crate::model::Scenario) -> Vec<Split> {
     use crate::model::{IssueKind, Position};
-    let mut out: Vec<Split> = Vec::new();
-    for (party, _) in s.actors.iter().enumerate() {
-        if !s.actors.iter().any(|a| a.speaks_for == Some(party)) {
-            continue;
-        }
-        for (ii, issue) in s.issues.iter().enumerate() {
-            let members: Vec<(usize, Position)> = s
-                .stances
-                .iter()
-                .filter(|st| st.issue == ii && st.derived_from.is_none())
-                .filter(|st| st.actor == party || s.actors[st.actor].speaks_for == Some(party))
-                .filter_map(|st| Some((st.actor, st.position?)))
-                .collect();
-            let spread = |f: &dyn Fn(Position) -> f64| {
-                let v: Vec<f64> = members.iter().map(|(_, p)| f(*p)).collect();
-                v.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
-                    - v.iter().cloned().fold(f64::INFINITY, f64::min)
+    // (party, issue) -> members, from one pass over the stances
+    let mut groups: std::collections::BTreeMap<(usize, usize), Vec<(usize, Position)>> =
+        Default::default();
+    let has_factions: std::collections::HashSet<usize> =
+        s.actors.iter().filter_map(|a| a.speaks_for).collect();
+    for st in s.stances.iter().filter(|st| st.derived_from.is_none()) {
+        let Some(p) = st.position else { continue };
+        let party = match s.actors[st.actor].speaks_for {
+            Some(party) => party,
+            None if has_factions.contains(&st.actor) => st.actor,
+            None => continue,
+        };
+        groups
+            .entry((party, st.issue))
+            .or_default()
+            .push((st.actor, p));
+    }
+    let mut out = Vec::new();
+    for ((party, ii), mut members) in groups {
+        members.sort_by_key(|(a, _)| *a);
+        let issue = &s.issues[ii];
+        let spread = |f: &dyn Fn(Position) -> f64| {
+            let v: Vec<f64> = members.iter().map(|(_, p)| f(*p)).collect();
+            v.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+                - v.iter().cloned().fold(f64::INFINITY, f64::min)
+        };
+        let split = members.len() >= 2
+            && match &issue.kind {
+                IssueKind::Scale { .. } => {
+                    spread(&|p| p.as_scale().unwrap_or(0.0)) > 100.0 * SPLIT_SHARE
+                }
+                IssueKind::Options {
+                    options,
+                    ordered: true,
+                } => {
+                    let n = (options.len().max(2) - 1) as f64;
+                    spread(&|p| p.as_option().unwrap_or(0) as f64 / n) > SPLIT_SHARE
+                }
+                IssueKind::Options { .. } => members.iter().any(|(_, p)| *p != members[0].1),
             };
-            let split = members.len() >= 2
-                && match &issue.kind {
-                    IssueKind::Scale { .. } => {
-                        spread(&|p| p.as_scale().unwrap_or(0.0)) > 100.0 * SPLIT_SHARE
-                    }
-                    IssueKind::Options {
-                        options,
-                        ordered: true,
-                    } => {
-                        let n = (options.len().max(2) - 1) as f64;
-                        spread(&|p| p.as_option().unwrap_or(0) as f64 / n) > SPLIT_SHARE
-                    }
-                    IssueKind::Options { .. } => members.iter().any(|(_, p)| *p != members[0].1),
-                };
-            if split {
-                out.push(Split {
-                    party,
-                    issue: ii,
-                    members,
-                });
-            }
+        if split {
+            out.push(Split {
+                party,
+                issue: ii,
+                members,
+            });
         }
     }
     out

@@ -362,57 +362,70 @@ fn trade(
 }
 
 /// Error on every cycle of conditions of one actor (issue A acceptable depending on B, B on
-/// … on A).
+/// … on A). Nodes are (actor, issue) pairs, edges the conditional linkages; one depth-first
+/// search over all of them, O(nodes + edges).
 fn cycles(sc: &Scenario, sink: &mut Sink) {
-    let edges: Vec<(usize, usize, usize, usize)> = sc
-        .linkages
-        .iter()
-        .enumerate()
-        .filter_map(|(k, l)| match &l.kind {
-            LinkageKind::Conditional {
-                actor, issue, when, ..
-            } => Some((k, *actor, *issue, when.issue())),
-            _ => None,
-        })
-        .collect();
-    let mut reported: Vec<usize> = Vec::new();
-    for &(k, actor, from, to) in &edges {
-        // walk from `to` along this actor's edges; a path back to `from` is a cycle
-        let mut path = vec![k];
-        let mut stack = vec![(to, path.clone())];
-        let mut seen = vec![false; sc.issues.len()];
-        let mut found: Option<Vec<usize>> = None;
-        while let Some((at, p)) = stack.pop() {
-            if at == from {
-                found = Some(p);
-                break;
-            }
-            if std::mem::replace(&mut seen[at], true) {
-                continue;
-            }
-            for &(k2, a2, f2, t2) in &edges {
-                if a2 == actor && f2 == at {
-                    let mut q = p.clone();
-                    q.push(k2);
-                    stack.push((t2, q));
-                }
-            }
+    use std::collections::HashMap;
+    // (actor, issue) -> outgoing (linkage index, when-issue)
+    let mut out: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for (k, l) in sc.linkages.iter().enumerate() {
+        if let LinkageKind::Conditional {
+            actor, issue, when, ..
+        } = &l.kind
+        {
+            out.entry((*actor, *issue))
+                .or_default()
+                .push((k, when.issue()));
         }
-        path.clear();
-        let Some(cycle) = found else { continue };
-        if cycle.iter().any(|c| reported.contains(c)) {
+    }
+    let mut starts: Vec<(usize, usize)> = out.keys().copied().collect();
+    starts.sort_unstable();
+    // 0 = unvisited, 1 = on the current path, 2 = done
+    let mut state: HashMap<(usize, usize), u8> = HashMap::new();
+    for start in starts {
+        if state.get(&start).copied().unwrap_or(0) != 0 {
             continue;
         }
-        reported.extend(&cycle);
-        let names: Vec<&str> = cycle.iter().map(|&c| sc.linkages[c].id.as_str()).collect();
-        sink.error(
-            Some(sc.linkages[k].span.clone()),
-            format!(
-                "the conditions of `{}` form a cycle: {}",
-                sc.actors[actor].id,
-                names.join(" → ")
-            ),
-            Some("each condition must rest on an issue whose acceptance does not, in turn, depend on this one; drop or merge one of these linkages".into()),
-        );
+        // stack of (node, next edge to try); `path` holds the linkage taken into each node
+        let mut stack: Vec<((usize, usize), usize)> = vec![(start, 0)];
+        let mut path: Vec<usize> = Vec::new();
+        state.insert(start, 1);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let edges = out.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if *next >= edges.len() {
+                state.insert(node, 2);
+                stack.pop();
+                path.pop();
+                continue;
+            }
+            let (k, to_issue) = edges[*next];
+            *next += 1;
+            let to = (node.0, to_issue);
+            match state.get(&to).copied().unwrap_or(0) {
+                0 => {
+                    state.insert(to, 1);
+                    stack.push((to, 0));
+                    path.push(k);
+                }
+                1 => {
+                    // a cycle: the linkages from `to` along the path, then `k`
+                    let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                    let mut cycle: Vec<usize> = path[from..].to_vec();
+                    cycle.push(k);
+                    let names: Vec<&str> =
+                        cycle.iter().map(|&c| sc.linkages[c].id.as_str()).collect();
+                    sink.error(
+                        Some(sc.linkages[k].span.clone()),
+                        format!(
+                            "the conditions of `{}` form a cycle: {}",
+                            sc.actors[node.0].id,
+                            names.join(" → ")
+                        ),
+                        Some("each condition must rest on an issue whose acceptance does not, in turn, depend on this one; drop or merge one of these linkages".into()),
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 }

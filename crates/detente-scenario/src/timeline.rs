@@ -89,7 +89,12 @@ fn distance(issue: &Issue, a: Position, b: Position) -> Option<f64> {
     }
 }
 
-fn toward(s: &Scenario, a: &Stance, b: &Stance) -> Vec<String> {
+fn toward(
+    s: &Scenario,
+    a: &Stance,
+    b: &Stance,
+    views: &mut std::collections::HashMap<Option<String>, Vec<Stance>>,
+) -> Vec<String> {
     let (Some(old), Some(new)) = (a.position, b.position) else {
         return Vec::new();
     };
@@ -97,7 +102,9 @@ fn toward(s: &Scenario, a: &Stance, b: &Stance) -> Vec<String> {
         return Vec::new();
     }
     let issue = &s.issues[b.issue];
-    let view = crate::history::view_at(&s.actors, &s.history, b.as_of.as_deref());
+    let view = views
+        .entry(b.as_of.clone())
+        .or_insert_with(|| crate::history::view_at(&s.actors, &s.history, b.as_of.as_deref()));
     let mut view: Vec<&Stance> = view.iter().collect();
     view.sort_by_key(|o| o.actor);
     view.into_iter()
@@ -144,14 +151,17 @@ pub fn timeline(s: &Scenario, from: Option<&str>, to: Option<&str>) -> Timeline 
         .filter(|d| in_window(Some(d)))
         .collect();
     let mut changes = Vec::new();
-    for a in 0..s.actors.len() {
-        for i in 0..s.issues.len() {
-            let mut seq: Vec<&Stance> = s
-                .history
-                .iter()
-                .filter(|st| st.actor == a && st.issue == i)
-                .filter(|st| to.is_none_or(|t| st.as_of.as_deref().is_none_or(|d| d <= t)))
-                .collect();
+    // (actor, issue) -> its stances up to `to`, in file order; BTreeMap: actor, then issue order
+    let mut by_pair: std::collections::BTreeMap<(usize, usize), Vec<&Stance>> = Default::default();
+    for st in &s.history {
+        if to.is_none_or(|t| st.as_of.as_deref().is_none_or(|d| d <= t)) {
+            by_pair.entry((st.actor, st.issue)).or_default().push(st);
+        }
+    }
+    // the view at each date a move ends, computed once per date
+    let mut views: std::collections::HashMap<Option<String>, Vec<Stance>> = Default::default();
+    for ((a, i), mut seq) in by_pair {
+        {
             if seq.len() < 2 {
                 continue;
             }
@@ -187,7 +197,7 @@ pub fn timeline(s: &Scenario, from: Option<&str>, to: Option<&str>) -> Timeline 
                     from: end(s, x),
                     to: end(s, y),
                     changed,
-                    toward: toward(s, x, y),
+                    toward: toward(s, x, y, &mut views),
                     evidence: ev,
                 });
             }

@@ -320,15 +320,24 @@
     if (params.get("model") && params.get("model") !== "eum") options.model = params.get("model");
     if (params.get("draws") && params.get("draws") !== "200") options.draws = Number(params.get("draws"));
     if (params.get("seed") && params.get("seed") !== "1") options.seed = Number(params.get("seed"));
-    main().innerHTML = `<h1>Forecast · revision ${rev}${cmp ? ` compared with revision ${cmp}` : ""}</h1><div id="fc-msg" class="muted">${esc(s.message || "")}</div>
+    // Scenario v2: the forecast as of an earlier date, and compared with another date.
+    const dates = s.timeline && s.timeline.changes.length ? s.timeline.dates : [];
+    if (params.get("as_of") && dates.includes(params.get("as_of"))) options.as_of = params.get("as_of");
+    const cmpDate = dates.includes(params.get("cmp_as_of")) ? params.get("cmp_as_of") : null;
+    const dateSel = (sel, none) => `<option value="">${none}</option>${dates.map((d) => `<option ${d === sel ? "selected" : ""}>${esc(d)}</option>`).join("")}`;
+    main().innerHTML = `<h1>Forecast · revision ${rev}${options.as_of ? ` as of ${esc(options.as_of)}` : ""}${cmp ? ` compared with revision ${cmp}` : cmpDate ? ` compared with ${esc(cmpDate)}` : ""}</h1><div id="fc-msg" class="muted">${esc(s.message || "")}</div>
       <div class="card small"><label>Model the charts follow <select id="fc-model">${["eum", "median", "mean", "smp", "nash"].map((m) => `<option ${m === (options.model || "eum") ? "selected" : ""}>${m}</option>`).join("")}</select></label>
         <label>Monte Carlo draws <input type="number" id="fc-draws" min="0" max="5000" value="${options.draws ?? 200}"></label>
         <label>seed <input type="number" id="fc-seed" min="0" value="${options.seed ?? 1}"></label>
         <label>compare with revision <input type="number" id="fc-cmp" min="1" max="${s.latest_revision}" value="${cmp || ""}"></label>
+        ${dates.length ? `<label>as of <select id="fc-asof">${dateSel(options.as_of, "scenario date")}</select></label>
+        <label>compare with date <select id="fc-cmp-asof">${dateSel(cmpDate, "—")}</select></label>` : ""}
         <button class="ghost" id="fc-go">Run</button></div><div id="fc"></div>`;
     $("#fc-go").onclick = () => {
       const q = { rev, model: $("#fc-model").value, draws: $("#fc-draws").value, seed: $("#fc-seed").value };
       if ($("#fc-cmp").value) q.compare = $("#fc-cmp").value;
+      if ($("#fc-asof") && $("#fc-asof").value) q.as_of = $("#fc-asof").value;
+      if ($("#fc-cmp-asof") && $("#fc-cmp-asof").value) q.cmp_as_of = $("#fc-cmp-asof").value;
       if (focusActor) { q.actor = focusActor; q.issue = focusIssue; }
       location.hash = link(id, "forecast", q);
     };
@@ -336,8 +345,9 @@
     let base = null;
     try {
       if (cmp) base = (await ensureRun(id, cmp, "forecast", options, show(`forecasting revision ${cmp}…`))).result;
+      else if (cmpDate) base = (await ensureRun(id, rev, "forecast", { ...options, as_of: cmpDate }, show(`forecasting as of ${cmpDate}…`))).result;
       const cur = (await ensureRun(id, rev, "forecast", options, show(`forecasting revision ${rev}…`))).result;
-      renderForecast(s, cur, base, cmp, focusActor, focusIssue);
+      renderForecast(s, cur, base, cmp || cmpDate, focusActor, focusIssue);
     } catch (e) { $("#fc").innerHTML = errorBox(e); }
   }
 
@@ -364,7 +374,7 @@
       const bands = x.band_rounds ? [{ color: "#2f5fb3", points: x.band_rounds.map((b) => [b.round, b.p05, b.p95]) }] : [];
       const hl = [];
       const b = baseBy.get(x.issue);
-      if (b && b.forecasts[res.primary] != null) hl.push({ y: b.forecasts[res.primary], color: "#999", label: "rev " + cmp });
+      if (b && b.forecasts[res.primary] != null) hl.push({ y: b.forecasts[res.primary], color: "#999", label: typeof cmp === "number" ? "rev " + cmp : String(cmp) });
       if (x.status_quo != null) hl.push({ y: x.status_quo, color: "#2e7d4f", label: "status quo" });
       return `<div class="card chart" data-issue="${esc(x.issue)}"><h3>${esc(x.title)} <span class="muted small">${esc(res.primary)} forecast ${fmt(x.forecasts[res.primary])}</span></h3>${lineChart(series, { bands, hlines: hl, xlabel: "round" })}</div>`;
     });
