@@ -90,6 +90,8 @@ fn timeline_window_table_and_csv() {
     assert!(v["changes"].as_array().unwrap().is_empty());
     let (v, _) = json(&["timeline", "--format", "json", "--from", "2025-04-01"]);
     assert_eq!(v["changes"].as_array().unwrap().len(), 3);
+    // the changes start from the stances in force at --from (dated March)
+    assert_eq!(v["dates"], serde_json::json!(["2025-03-01", "2025-06-10"]));
     detente()
         .arg("timeline")
         .arg(v2())

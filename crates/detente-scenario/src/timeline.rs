@@ -16,7 +16,7 @@ use crate::model::*;
 /// The timeline of a scenario.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Timeline {
-    /// Every stance date within the window, sorted.
+    /// Every stance date within the window (and the dates the listed changes start from), sorted.
     pub dates: Vec<String>,
     pub changes: Vec<Change>,
 }
@@ -203,5 +203,10 @@ pub fn timeline(s: &Scenario, from: Option<&str>, to: Option<&str>) -> Timeline 
             }
         }
     }
+    // the window's dates, and the dates the changes start from (the state in force at `from`)
+    let mut dates = dates;
+    dates.extend(changes.iter().filter_map(|c: &Change| c.from.as_of.clone()));
+    dates.sort();
+    dates.dedup();
     Timeline { dates, changes }
 }
