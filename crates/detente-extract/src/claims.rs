@@ -68,6 +68,7 @@ const SCALES: &[(&str, f64)] = &[
     ("tn", 1e12),
     ("m", 1e6),
     ("b", 1e9),
+    ("k", 1e3),
 ];
 
 /// Plural nouns that do not end in -s.
@@ -100,6 +101,67 @@ const NAME_BEFORE: &[&str] = &[
     "G",
     "Flight",
 ];
+
+/// The currency sign right before a number, with the length in bytes of the sign and its
+/// prefix: `$` → USD, `€` → EUR, `£` → GBP, `A$` → AUD, `US$` → USD, `C$` → CAD, `NZ$` → NZD,
+/// `HK$` → HKD.
+fn currency_before(before: &str) -> Option<(&'static str, usize)> {
+    let c = before.chars().next_back()?;
+    match c {
+        '€' => Some(("EUR", c.len_utf8())),
+        '£' => Some(("GBP", c.len_utf8())),
+        '$' => {
+            let head = &before[..before.len() - 1];
+            let prefix_len = head
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_uppercase())
+                .count();
+            let prefix = &head[head.len() - prefix_len..];
+            let unit = match prefix {
+                "A" | "AU" => "AUD",
+                "C" | "CA" => "CAD",
+                "NZ" => "NZD",
+                "HK" => "HKD",
+                "S" => "SGD",
+                "US" | "" => "USD",
+                _ => return Some(("USD", 1)),
+            };
+            Some((unit, 1 + prefix.len()))
+        }
+        _ => None,
+    }
+}
+
+/// Words right after or before a figure that make it a part of another one ("$175bn …, of
+/// which $106bn …", "A$12bn, including A$3.1bn").
+fn part_whole_cue(doc: &Doc, c: &RawClaim) -> bool {
+    let n = doc.tokens.len();
+    let after = (c.t1 + 1..(c.t1 + 6).min(n)).any(|k| {
+        (doc.tok(k) == "of" && k + 1 < n && doc.tok(k + 1) == "which")
+            || matches!(doc.tok(k), "including" | "includes")
+    });
+    let before = (c.t0.saturating_sub(3)..c.t0).any(|k| {
+        (doc.tok(k) == "which" && k > 0 && doc.tok(k - 1) == "of")
+            || matches!(doc.tok(k), "including" | "includes")
+    });
+    after || before
+}
+
+/// A figure's quantity for comparing claims within one article by different claimants: the
+/// currency, `percent`, or the counted noun (`count:ships`). `None` for dates, bare counts
+/// and parts of a whole.
+pub fn local_key(doc: &Doc, c: &RawClaim) -> Option<String> {
+    if part_whole_cue(doc, c) {
+        return None;
+    }
+    match c.kind {
+        ClaimKind::Money => Some(format!("money:{}", c.unit)),
+        ClaimKind::Percent => Some("percent".into()),
+        ClaimKind::Count if c.unit != "count" => Some(format!("count:{}", c.unit)),
+        _ => None,
+    }
+}
 
 /// A month name, in any case (headlines and datelines are often in capitals).
 fn is_month(s: &str) -> bool {
@@ -144,18 +206,37 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
         let prev_word = (i > 0).then(|| doc.tok(i - 1));
         let hyphen_after = text[tk.end..].starts_with('-');
         if tk.num {
+            // clock times: 14:52, 16.05 GMT, 9am
+            let after = &text[tk.end..];
+            let clock = (after.starts_with(':')
+                && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+                || (i > 0 && doc.gap(i) == ":" && doc.tokens[i - 1].num)
+                || next(i + 1).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "GMT"
+                            | "BST"
+                            | "UTC"
+                            | "CET"
+                            | "CEST"
+                            | "EST"
+                            | "EDT"
+                            | "PST"
+                            | "am"
+                            | "pm"
+                    )
+                });
+            if clock || t.ends_with("am") || t.ends_with("pm") {
+                i += 1;
+                continue;
+            }
             if prev_word.is_some_and(|p| NAME_BEFORE.contains(&p))
                 && !doc.gap(i).contains(['.', ','])
             {
                 i += 1;
                 continue;
             }
-            let currency = text[..tk.start].chars().next_back().and_then(|c| match c {
-                '$' => Some(("USD", 1)),
-                '€' => Some(("EUR", '€'.len_utf8())),
-                '£' => Some(("GBP", '£'.len_utf8())),
-                _ => None,
-            });
+            let currency = currency_before(&text[..tk.start]);
             // decades: 1970s
             if let Some(d) = t
                 .strip_suffix('s')
@@ -175,10 +256,23 @@ pub fn find(doc: &Doc) -> Vec<RawClaim> {
                 continue;
             }
             let clean: String = t.chars().filter(|&c| c != ',').collect();
-            let Ok(mut value) = clean.parse::<f64>() else {
+            // a scale word written onto the number: $175bn, €5m, A$3.1bn
+            let digits = clean.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let suffix = scale(&clean[digits.len()..]).filter(|_| digits.len() < clean.len());
+            let Ok(mut value) = digits.parse::<f64>() else {
                 i += 1;
                 continue;
             };
+            if let Some(sc) = suffix {
+                if currency.is_none() && !matches!(&clean[digits.len()..], "bn" | "tn" | "mn") {
+                    i += 1; // 100m, 5k: metres, kilometres, not money
+                    continue;
+                }
+                value *= sc;
+            } else if digits.len() < clean.len() {
+                i += 1; // 5G, 10th, 3rd
+                continue;
+            }
             let mut j = i; // last token of the expression
             if let Some(s) = next(i + 1).and_then(scale) {
                 if doc.gap(i + 1).trim().is_empty() {
@@ -438,7 +532,7 @@ pub fn quantity_key(doc: &Doc, c: &RawClaim) -> Option<String> {
         ("troops", &["troops", "soldiers", "peacekeepers", "forces"]),
         ("displaced", &["displaced", "refugees"]),
     ];
-    if c.kind == ClaimKind::Date {
+    if c.kind == ClaimKind::Date || part_whole_cue(doc, c) {
         return None;
     }
     let n = doc.tokens.len();
@@ -497,4 +591,87 @@ pub fn quantity_key(doc: &Doc, c: &RawClaim) -> Option<String> {
         ClaimKind::Date => unreachable!(),
     };
     best.map(|(_, t)| format!("{kind}:{t}"))
+}
+
+/// Why claim `c` of document `d` is flagged: "count:troops: 10,000 troops (no claimant) vs
+/// 30,000 troops (Priti Arkwright)".
+pub fn reason(
+    documents: &[crate::Document],
+    d: usize,
+    c: usize,
+    refs: &[crate::ClaimRef],
+) -> String {
+    let claim = &documents[d].claims[c];
+    let who = |x: &crate::Claim| x.claimant.clone().unwrap_or_else(|| "no claimant".into());
+    let others: Vec<String> = refs
+        .iter()
+        .map(|r| {
+            let o = &documents[r.document].claims[r.claim];
+            format!("{} ({})", o.text, who(o))
+        })
+        .collect();
+    let what = claim.quantity.clone().unwrap_or_else(|| match claim.kind {
+        ClaimKind::Count => format!("count:{}", claim.unit),
+        ClaimKind::Percent => "percent".into(),
+        _ => format!("money:{}", claim.unit),
+    });
+    format!(
+        "same quantity ({what}), different claimants: {} ({}) vs {}",
+        claim.text,
+        who(claim),
+        others.join(", ")
+    )
+}
+
+/// Within one article: claims of the same currency, percentage or counted noun by two
+/// different named claimants whose values differ by more than 10% (and by at most a factor
+/// of five, beyond which they are different quantities) are flagged as disagreeing.
+pub fn flag_local(claims: &mut [crate::Claim], d: usize, keys: &[Option<String>]) {
+    let n = claims.len().min(keys.len());
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    // at most 200 claims per article are compared pairwise (quadratic), the rest are skipped
+    for a in 0..n.min(200) {
+        for b in a + 1..n.min(200) {
+            let (Some(ka), Some(kb)) = (&keys[a], &keys[b]) else {
+                continue;
+            };
+            let (Some(wa), Some(wb)) = (&claims[a].claimant, &claims[b].claimant) else {
+                continue;
+            };
+            if ka != kb || wa == wb {
+                continue;
+            }
+            let (va, vb) = (claims[a].value.abs(), claims[b].value.abs());
+            let (lo, hi) = (va.min(vb), va.max(vb));
+            if lo <= 0.0 || hi - lo <= 0.10 * hi || hi > 5.0 * lo {
+                continue;
+            }
+            links.push((a, b));
+            links.push((b, a));
+        }
+    }
+    for (a, b) in links {
+        let r = crate::ClaimRef {
+            document: d,
+            claim: b,
+        };
+        if claims[a].conflicts_with.contains(&r)
+            || claims[a].conflicts_with.len() >= crate::MAX_CONFLICTS
+        {
+            continue;
+        }
+        claims[a].disputed = true;
+        claims[a].conflicts_with.push(r);
+        let reason = format!(
+            "same quantity ({}) in one article, different claimants: {} ({}) vs {} ({})",
+            keys[a].as_deref().unwrap_or(""),
+            claims[a].text,
+            claims[a].claimant.as_deref().unwrap_or(""),
+            claims[b].text,
+            claims[b].claimant.as_deref().unwrap_or("")
+        );
+        if claims[a].reason.is_none() {
+            claims[a].reason = Some(reason);
+        }
+    }
 }

@@ -33,10 +33,13 @@ impl Entry {
     }
 }
 
-/// A set of actors with unique ids.
+/// A set of actors with unique ids, and extra words for issues.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gazetteer {
     pub entries: Vec<Entry>,
+    /// `[[issues]]` tables: (issue id, aliases). Each alias is added to the lexicon of the
+    /// issue with that id (built-in or from `--scenario`), so that it tags text.
+    pub issue_aliases: Vec<(String, Vec<String>)>,
 }
 
 /// A gazetteer file that could not be read, with its location.
@@ -100,10 +103,16 @@ impl Gazetteer {
             .map_err(|e| err(e.span(), format!("not valid TOML: {}", e.message())))?;
         let mut out = Gazetteer::default();
         for (key, item) in doc.as_table().iter() {
+            if key == "issues" {
+                parse_issue_aliases(item, &err, &mut out)?;
+                continue;
+            }
             if key != "actors" {
                 return Err(err(
                     doc.as_table().key(key).and_then(|k| k.span()),
-                    format!("unknown key `{key}` (a gazetteer has only [[actors]] tables)"),
+                    format!(
+                        "unknown key `{key}` (a gazetteer has only [[actors]] and [[issues]] tables)"
+                    ),
                 ));
             }
             let Some(arr) = item.as_array_of_tables() else {
@@ -213,8 +222,9 @@ impl Gazetteer {
         Ok(out)
     }
 
-    /// Add `other`'s entries; an entry with an existing id replaces it.
+    /// Add `other`'s entries; an entry with an existing id replaces it. Issue aliases add up.
     pub fn merge(&mut self, other: Gazetteer) {
+        self.issue_aliases.extend(other.issue_aliases);
         for e in other.entries {
             match self.entries.iter_mut().find(|x| x.id == e.id) {
                 Some(x) => *x = e,
@@ -243,6 +253,51 @@ impl Gazetteer {
     }
 }
 
+/// `[[issues]]` tables: `id` (required) and `aliases` (a list of words or phrases).
+fn parse_issue_aliases(
+    item: &toml_edit::Item,
+    err: &dyn Fn(Option<std::ops::Range<usize>>, String) -> GazetteerError,
+    out: &mut Gazetteer,
+) -> Result<(), GazetteerError> {
+    let Some(arr) = item.as_array_of_tables() else {
+        return Err(err(
+            item.span(),
+            "`issues` must be an array of tables: [[issues]]".into(),
+        ));
+    };
+    for t in arr.iter() {
+        let span = t.span();
+        for (k, _) in t.iter() {
+            if k != "id" && k != "aliases" {
+                return Err(err(
+                    t.key(k).and_then(|x| x.span()).or(span.clone()),
+                    format!("unknown key `{k}` in [[issues]] (expected id, aliases)"),
+                ));
+            }
+        }
+        let id = t
+            .get("id")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| err(span.clone(), "[[issues]] without a string `id`".into()))?;
+        let list = t
+            .get("aliases")
+            .and_then(|v| v.as_array())
+            .ok_or_else(|| err(span.clone(), "[[issues]] needs `aliases = [\"…\"]`".into()))?;
+        let mut aliases = Vec::new();
+        for x in list.iter() {
+            let a = x.as_str().filter(|a| !a.trim().is_empty()).ok_or_else(|| {
+                err(
+                    x.span().or(span.clone()),
+                    "`aliases` must be a list of non-empty strings".into(),
+                )
+            })?;
+            aliases.push(a.to_lowercase());
+        }
+        out.issue_aliases.push((id.to_string(), aliases));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +322,25 @@ mod tests {
         assert_eq!(g.entries.len(), n + 1);
         assert_eq!(g.entries[g.index("trump").unwrap()].name, "President Trump");
         assert!(g.entries[g.index("trump").unwrap()].aliases.is_empty());
+    }
+
+    #[test]
+    fn issue_aliases_are_read_and_checked() {
+        let g = Gazetteer::parse(
+            "[[issues]]\nid = \"donbas\"\naliases = [\"Our Land\", \"the east\"]\n",
+            "g.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            g.issue_aliases,
+            vec![(
+                "donbas".to_string(),
+                vec!["our land".to_string(), "the east".to_string()]
+            )]
+        );
+        let e = Gazetteer::parse("[[issues]]\nid = \"x\"\nwords = []\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("unknown key `words`"));
     }
 
     #[test]

@@ -105,6 +105,15 @@ impl IssueDef {
             .iter()
             .map(|ws| ws.iter().filter(|w| df[w.as_str()] == 1).cloned().collect())
             .collect();
+        let title_words: Vec<Vec<String>> = s
+            .issues
+            .iter()
+            .map(|i| {
+                let mut t = Vec::new();
+                words_of(&i.title, &mut t);
+                t
+            })
+            .collect();
         for b in &builtin {
             let score = |i: &detente_scenario::Issue| -> usize {
                 if i.id == b.id {
@@ -117,6 +126,14 @@ impl IssueDef {
                     .filter(|w| b.keywords.iter().any(|k| k == *w))
                     .count()
             };
+            // ties go to the issue whose title is most about this lexicon (share of its
+            // words), then to the one with more matching words
+            let score = |i: &detente_scenario::Issue| -> usize {
+                let mut title = Vec::new();
+                words_of(&i.title, &mut title);
+                let m = score(i);
+                m * 10_000 / title.len().max(1) + m
+            };
             let scores: Vec<usize> = s.issues.iter().map(score).collect();
             let best = scores.iter().copied().max().unwrap_or(0);
             if best == 0 || scores.iter().filter(|&&x| x == best).count() != 1 {
@@ -124,8 +141,21 @@ impl IssueDef {
             }
             let k = scores.iter().position(|&x| x == best).expect("max exists");
             for kw in b.keywords.iter().map(|k| k.to_string()) {
+                // a word in another issue's title belongs to that issue ("crimea", "kursk")
+                if !title_words[k].contains(&kw)
+                    && (0..s.issues.len()).any(|o| o != k && title_words[o].contains(&kw))
+                {
+                    continue;
+                }
                 if !lexicons[k].contains(&kw) {
-                    lexicons[k].push(kw);
+                    lexicons[k].push(kw.clone());
+                }
+                // a curated keyword given to issue k is not distinctive of another issue
+                // because it appears in that issue's labels ("land" in a Kursk option)
+                for (o, lex) in lexicons.iter_mut().enumerate() {
+                    if o != k && candidates[o].contains(&kw) {
+                        lex.retain(|w| *w != kw);
+                    }
                 }
             }
         }
@@ -141,6 +171,33 @@ impl IssueDef {
             })
             .collect()
     }
+}
+
+/// A one-word keyword followed by a possessive or object word is a verb ("we will not trade
+/// our land", "they sanction their own"), not the issue's noun.
+fn used_as_verb(words: &[&str], i: usize) -> bool {
+    words.get(i + 1).is_some_and(|n| {
+        matches!(
+            *n,
+            "our" | "their" | "his" | "her" | "its" | "my" | "your" | "away"
+        )
+    }) && i > 0
+        && matches!(
+            words[i - 1],
+            "to" | "not"
+                | "will"
+                | "would"
+                | "never"
+                | "must"
+                | "can"
+                | "cannot"
+                | "won’t"
+                | "won't"
+                | "we"
+                | "they"
+                | "i"
+                | "should"
+        )
 }
 
 /// Phrase lookup: first word → (remaining words, issue index).
@@ -167,12 +224,39 @@ impl IssueIndex {
         IssueIndex { map }
     }
 
+    /// The matched words: (issue index, keyword or phrase as written in the text's
+    /// lowercase), in text order.
+    pub fn matches(&self, words: &[&str]) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(c) = self.map.get(*w) {
+                for (rest, issue) in c {
+                    if rest.is_empty() && used_as_verb(words, i) {
+                        continue;
+                    }
+                    if words.len() > i + rest.len()
+                        && rest
+                            .iter()
+                            .enumerate()
+                            .all(|(k, r)| words[i + 1 + k] == r.as_str())
+                    {
+                        out.push((*issue, words[i..=i + rest.len()].join(" ")));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Issue indices whose lexicon matches the lowercase words `words`, as a bit set.
     pub fn tag(&self, words: &[&str]) -> u64 {
         let mut set = 0u64;
         for (i, w) in words.iter().enumerate() {
             if let Some(c) = self.map.get(*w) {
                 for (rest, issue) in c {
+                    if rest.is_empty() && used_as_verb(words, i) {
+                        continue;
+                    }
                     if *issue < 64
                         && words.len() > i + rest.len()
                         && rest

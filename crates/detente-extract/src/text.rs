@@ -214,11 +214,11 @@ const SENTENCE_STARTERS: &[&str] = &[
 ];
 
 fn is_open_quote(c: char) -> bool {
-    matches!(c, '“' | '"' | '‘' | '\'' | '„' | '(' | '[')
+    matches!(c, '“' | '"' | '‘' | '\'' | '„' | '«' | '(' | '[')
 }
 
 fn is_close_mark(c: char) -> bool {
-    matches!(c, '”' | '"' | '’' | '\'' | ')' | ']' | '“')
+    matches!(c, '”' | '"' | '’' | '\'' | ')' | ']' | '“' | '»')
 }
 
 /// Sentences within each paragraph (byte ranges). A sentence ends at `.`, `!` or `?` (plus any
@@ -293,10 +293,11 @@ fn abbreviation_ends_sentence(before: &str, after: &str) -> bool {
     true
 }
 
-/// A double-quoted span found in the text.
+/// A quoted span found in the text: a quotation between marks, a transcript turn
+/// (`NAME: words`) or a bracketed reporter question (`[Question: …]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteSpan {
-    /// Byte offset of the opening mark.
+    /// Byte offset of the opening mark (of the label for a turn or question).
     pub open: usize,
     /// Quoted text, without the marks.
     pub inner: Range<usize>,
@@ -304,6 +305,9 @@ pub struct QuoteSpan {
     pub close_end: usize,
     /// No closing mark before the end of the paragraph.
     pub unclosed: bool,
+    /// A transcript turn or bracketed question: the label (`MINISTER VAN DER BERG`, `Q`,
+    /// `Question`) that says who speaks.
+    pub label: Option<Range<usize>>,
 }
 
 /// A problem noticed while reading the text (reported, never fatal).
@@ -324,128 +328,17 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[ls..].chars().count() + 1)
 }
 
-fn is_dq(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„')
-}
-
-/// Find double quotations in each paragraph: straight `"` and curly `“ ”` (also `„`), deciding
-/// from the surrounding characters whether a mark opens or closes (so that a mistyped closing
-/// `“` still closes). Single quotes are never treated as quotation marks at the top level, so
-/// nested `‘…’` stay inside the outer quotation. An opening mark without a closing one before
-/// the end of the paragraph gives an unclosed quotation and a [`Problem`]; a stray closing mark
-/// gives a problem and is ignored.
+/// Find the quotations of a document in its house style: see [`crate::marks`].
 pub fn quotations(
     text: &str,
     paragraphs: &[Range<usize>],
     problems: &mut Vec<Problem>,
 ) -> Vec<QuoteSpan> {
-    let mut out = Vec::new();
-    let mut reported = 0usize;
-    let mut report = |offset: usize, message: String| {
-        reported += 1;
-        if reported > MAX_PROBLEMS {
-            return;
-        }
-        let (line, column) = line_col(text, offset);
-        problems.push(Problem {
-            offset,
-            line,
-            column,
-            message,
-        });
-    };
-    for p in paragraphs {
-        let para = &text[p.clone()];
-        let mut open: Option<usize> = None; // byte offset of the open mark (absolute)
-        let mut prev: Option<char> = None;
-        let mut iter = para.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            let next = iter.peek().map(|&(_, n)| n);
-            if is_dq(c) {
-                let abs = p.start + i;
-                let before_ws = prev.is_none_or(|q| {
-                    q.is_whitespace() || matches!(q, '(' | '[' | '—' | '–' | '-' | '/' | '‘' | '\'')
-                });
-                let after_ws = next.is_none_or(|n| {
-                    n.is_whitespace()
-                        || n.is_ascii_punctuation()
-                        || matches!(n, '—' | '–' | '…' | '’' | '‘' | '”' | '“')
-                });
-                let opening = before_ws && !next.is_none_or(|n| n.is_whitespace());
-                let closing = !before_ws && after_ws;
-                let (opening, closing) = match (opening, closing) {
-                    (true, false) | (false, true) => (opening, closing),
-                    // ambiguous: trust the glyph
-                    _ => (
-                        matches!(c, '“' | '„') || (c == '"' && open.is_none()),
-                        c == '”' || (c == '"' && open.is_some()),
-                    ),
-                };
-                match open {
-                    None if opening => open = Some(abs),
-                    None => report(
-                        abs,
-                        "closing quotation mark without an opening one (ignored)".into(),
-                    ),
-                    Some(o) if closing => {
-                        let inner = o + text[o..].chars().next().map_or(1, char::len_utf8)..abs;
-                        if !inner.is_empty() {
-                            out.push(QuoteSpan {
-                                open: o,
-                                inner,
-                                close_end: abs + c.len_utf8(),
-                                unclosed: false,
-                            });
-                        }
-                        open = None;
-                    }
-                    Some(o) => {
-                        report(o, "quotation not closed before the next one opens".into());
-                        push_unclosed(text, o, abs, &mut out);
-                        open = Some(abs);
-                    }
-                }
-            }
-            prev = Some(c);
-        }
-        if let Some(o) = open {
-            report(
-                o,
-                "quotation not closed before the end of the paragraph".into(),
-            );
-            push_unclosed(text, o, p.end, &mut out);
-        }
-    }
-    if reported > MAX_PROBLEMS {
-        problems.push(Problem {
-            offset: text.len(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "… and {} more quotation-mark problems",
-                reported - MAX_PROBLEMS
-            ),
-        });
-    }
-    out
+    crate::marks::quotations(text, paragraphs, problems)
 }
 
 /// Most problems reported per document (the rest are counted).
 pub const MAX_PROBLEMS: usize = 100;
-
-fn push_unclosed(text: &str, open: usize, end: usize, out: &mut Vec<QuoteSpan>) {
-    let start = open + text[open..].chars().next().map_or(1, char::len_utf8);
-    let s = &text[start..end];
-    let end = start + s.trim_end().len();
-    if end > start {
-        out.push(QuoteSpan {
-            open,
-            inner: start..end,
-            close_end: end,
-            unclosed: true,
-        });
-    }
-}
 
 #[cfg(test)]
 mod tests {

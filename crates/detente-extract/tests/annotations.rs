@@ -78,11 +78,11 @@ fn load_gold(dir: &str) -> Vec<Gold> {
         .collect()
 }
 
-/// `t` right after a double quotation mark, at or after `pos`.
+/// `t` right after a double quotation mark (or a transcript label `NAME: `), at or after `pos`.
 fn find_quoted(text: &str, mut pos: usize, t: &str) -> Option<usize> {
     while let Some(i) = text[pos..].find(t) {
         let s = pos + i;
-        if text[..s].ends_with(['"', '“', '„']) {
+        if text[..s].ends_with(['"', '“', '„']) || text[..s].ends_with(": ") {
             return Some(s);
         }
         pos = s + 1;

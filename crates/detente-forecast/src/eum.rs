@@ -440,6 +440,7 @@ impl Eum {
             mean: mean0,
             risk: Vec::new(),
             pairs: Vec::new(),
+            smp: None,
         }];
         let max_rounds = match o.stopping {
             Stopping::Rounds(k) => k,
@@ -584,6 +585,7 @@ impl Eum {
                 mean,
                 risk: Vec::new(),
                 pairs: Vec::new(),
+                smp: None,
             });
             if let Stopping::Tolerance { tol, .. } = o.stopping {
                 if (m - prev_m).abs() < tol {

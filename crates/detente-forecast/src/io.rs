@@ -172,6 +172,13 @@ pub fn detect(text: &str) -> Option<TableFormat> {
 
 /// Read a table file of any supported format (detected from its content).
 pub fn read_table(file: &str, text: &str) -> Result<Problem, ReadError> {
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        return crate::ktab_xml::read_ktab_xml(file, text);
+    }
     match detect(text) {
         Some(TableFormat::Plain) => read_plain(file, text),
         Some(TableFormat::Ktab) => read_ktab(file, text),

@@ -17,6 +17,12 @@ pub mod baseline;
 pub mod data;
 pub mod eum;
 pub mod io;
+pub mod ktab_core;
+pub mod ktab_model;
+pub mod ktab_params;
+pub mod ktab_prng;
+pub mod ktab_smp;
+pub mod ktab_xml;
 pub mod model;
 pub mod montecarlo;
 pub mod nash;
@@ -29,27 +35,37 @@ pub use model::{Interaction, IssueForecast, IssueModel, Model, PairOutcome, Roun
 pub use problem::{ActorInfo, IssueData, IssueInfo, Problem, StancePoint};
 
 pub use eum::{Eum, EumOptions};
+pub use ktab_model::KtabSmp;
+pub use ktab_params::{KtabOptions, KtabParams};
 pub use nash::{Nash, NashOptions};
 pub use smp::{Smp, SmpOptions};
 
 /// The model names, in output order.
 pub const MODEL_NAMES: &[&str] = &["mean", "median", "eum", "smp", "nash"];
 
+/// Models that can be asked for by name but are not in `all`: `smp-detente`, detente's own
+/// spatial model (documented in docs/forecast.md; not KTAB's algorithm).
+pub const EXTRA_MODEL_NAMES: &[&str] = &["smp-detente"];
+
 /// The options of every model (each with its documented default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct ModelConfig {
     pub eum: EumOptions,
+    /// Options of `smp-detente`.
     pub smp: SmpOptions,
     pub nash: NashOptions,
+    /// Options of `smp` (KTAB's spatial model): overrides of KTAB's parameters.
+    pub ktab: KtabOptions,
 }
 
-/// Build a model by name (`mean`, `median`, `eum`, `smp`, `nash`).
+/// Build a model by name (`mean`, `median`, `eum`, `smp`, `nash`, `smp-detente`).
 pub fn build_model(name: &str, config: &ModelConfig) -> Option<Box<dyn Model>> {
     Some(match name {
         "mean" => Box::new(Compromise),
         "median" => Box::new(WeightedMedian),
         "eum" => Box::new(Eum::new(config.eum)),
-        "smp" => Box::new(Smp::new(config.smp)),
+        "smp" => Box::new(KtabSmp::new(config.ktab)),
+        "smp-detente" => Box::new(Smp::new(config.smp)),
         "nash" => Box::new(Nash {
             options: config.nash,
         }),

@@ -47,6 +47,9 @@ pub struct Round {
     /// Pairwise classification that produced the next round (EUM only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<PairOutcome>,
+    /// KTAB spatial model only: winning probabilities and challenges of this state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smp: Option<Box<crate::ktab_model::SmpRoundDetail>>,
 }
 
 /// One model's forecast of one issue.

@@ -45,6 +45,10 @@ pub struct Problem {
     pub actors: Vec<ActorInfo>,
     pub issues: Vec<IssueInfo>,
     pub stances: Vec<Vec<Option<StancePoint>>>,
+    /// What a KTAB XML input says about the run (model parameters, PRNG seed, ideal
+    /// adjustment), read by the spatial model (`smp`); `None` for every other input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ktab: Option<Box<crate::ktab_params::KtabSettings>>,
 }
 
 /// The stances of the actors taking part in one issue, as parallel arrays (the form the
@@ -94,6 +98,7 @@ impl Problem {
             actors,
             issues: Vec::new(),
             stances: Vec::new(),
+            ktab: None,
         }
     }
 

@@ -1,4 +1,6 @@
-//! A multi-dimensional spatial model in the spirit of KTAB's SMP (Spatial Model of Politics).
+//! `smp-detente`: detente's own multi-dimensional spatial model, in the spirit of KTAB's SMP
+//! (Spatial Model of Politics) but a different model (`--model smp` is KTAB's algorithm, see
+//! [`crate::ktab_smp`]).
 //!
 //! Linked issues are forecast together. Each actor has an ideal point (its initial positions)
 //! and a current position across all dimensions; its utility for a point is
@@ -444,7 +446,7 @@ impl Smp {
 
 impl Model for Smp {
     fn name(&self) -> &'static str {
-        "smp"
+        "smp-detente"
     }
     fn forecast(&self, p: &Problem) -> Vec<IssueForecast> {
         let run = self.run(p, true);
@@ -473,6 +475,7 @@ impl Model for Smp {
                             positions: x,
                             risk: Vec::new(),
                             pairs: Vec::new(),
+                            smp: None,
                         }
                     })
                     .collect();

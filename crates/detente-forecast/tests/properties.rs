@@ -91,8 +91,23 @@ fn config() -> Config {
     }
 }
 
+/// KTAB's spatial model (`smp`) rounds every bargain to 4 decimals of the [0, 1] scale (as KTAB
+/// does), so a last-bit difference from summing in another order or from capabilities scaled
+/// by a factor other than a power of two can move a bargain by 1e-4 of the range; it is
+/// invariant up to that: 0.05 on these 0–100 issues. Every other model to 1e-9
+/// (relative).
+fn tol(name: &str) -> f64 {
+    if name.starts_with("smp/") {
+        -0.05
+    } else {
+        1e-9
+    }
+}
+
 fn close(a: Option<f64>, b: Option<f64>, tol: f64) -> bool {
     match (a, b) {
+        // A negative tolerance is absolute.
+        (Some(x), Some(y)) if tol < 0.0 => (x - y).abs() <= -tol,
         (Some(x), Some(y)) => (x - y).abs() <= tol * (1.0 + x.abs().max(y.abs())),
         (None, None) => true,
         _ => false,
@@ -132,7 +147,7 @@ proptest! {
             prop_assert_eq!(m.point(&p), m.point(&q2), "{} with factor 2^{}", name, e);
             if !name.starts_with("eum") {
                 for (a, b) in m.point(&p).into_iter().zip(m.point(&qk)) {
-                    prop_assert!(close(a, b, 1e-9), "{name} with factor {k}: {a:?} vs {b:?}");
+                    prop_assert!(close(a, b, tol(&name)), "{name} with factor {k}: {a:?} vs {b:?}");
                 }
             }
         }
@@ -152,7 +167,7 @@ proptest! {
         let q = problem(&shuffled, 2);
         for (name, m) in all_models() {
             for (a, b) in m.point(&p).into_iter().zip(m.point(&q)) {
-                prop_assert!(close(a, b, 1e-9), "{name}: {a:?} vs {b:?} after relabelling {perm:?}");
+                prop_assert!(close(a, b, tol(&name)), "{name}: {a:?} vs {b:?} after relabelling {perm:?}");
             }
         }
     }

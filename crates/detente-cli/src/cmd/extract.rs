@@ -23,7 +23,8 @@ pub struct Args {
     /// Plain-text UTF-8 articles
     #[arg(required = true)]
     pub articles: Vec<PathBuf>,
-    /// Extra gazetteer entries (TOML, see docs/extract.md); an entry with a built-in id replaces it
+    /// Extra gazetteer entries and issue aliases (TOML, see docs/extract.md); an entry with a
+    /// built-in id replaces it
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
     /// Take the issues (and actors) from this scenario instead of the built-in flagship issues
@@ -56,6 +57,15 @@ pub fn run(args: Args) -> CmdResult {
         }
         None => Extractor::new(gazetteer),
     };
+    if let (Some(id), Some(g)) = (extractor.unknown_issue_aliases().first(), &args.gazetteer) {
+        let ids: Vec<&str> = extractor.issues().iter().map(|i| i.id.as_str()).collect();
+        return Err(CliError::bad_input(format!(
+            "{}: [[issues]] id `{id}` is not one of the issues ({}); with --scenario the \
+             scenario's issue ids apply",
+            g.display(),
+            ids.join(", ")
+        )));
+    }
     let mut docs: Vec<(String, String)> = Vec::with_capacity(args.articles.len());
     for p in &args.articles {
         let text = detente_extract::input::read_article(p)

@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Scenario (.toml/.json), plain CSV (Actor,Capability,Position,Salience), KTAB CSV or DEU CSV
     pub input: PathBuf,
-    /// Models to run, comma-separated: mean, median, eum, smp, nash, or all
+    /// Models to run, comma-separated: mean, median, eum, smp, nash, or all; also smp-detente
+    /// (detente's own spatial model, not in `all`)
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub model: Vec<String>,
     /// Rounds of the iterative models (EUM: exactly N rounds; SMP: at most N rounds)
@@ -35,6 +36,10 @@ pub struct Args {
     /// Override one EUM option, e.g. `--eum-option probability=all-pairs` (repeatable; see docs/forecast.md)
     #[arg(long = "eum-option", value_name = "KEY=VALUE")]
     pub eum_option: Vec<String>,
+    /// Set one parameter of the spatial model (KTAB's names), e.g. `--smp-option VotingRule=PropCbc`,
+    /// `StateTransitions=Stochastic`, `seed=N`, `max-steps=N` (repeatable; see docs/forecast.md)
+    #[arg(long = "smp-option", value_name = "KEY=VALUE")]
+    pub smp_option: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -155,13 +160,19 @@ pub fn model_names(list: &[String]) -> Result<Vec<&'static str>, CliError> {
             }
             continue;
         }
-        match MODEL_NAMES.iter().find(|n| n.eq_ignore_ascii_case(m)) {
+        let extra = detente_forecast::EXTRA_MODEL_NAMES.iter();
+        match MODEL_NAMES
+            .iter()
+            .chain(extra)
+            .find(|n| n.eq_ignore_ascii_case(m))
+        {
             Some(n) if !out.contains(n) => out.push(n),
             Some(_) => {}
             None => {
                 return Err(CliError::bad_input(format!(
-                    "unknown model `{m}`; choose from {}, or all",
-                    MODEL_NAMES.join(", ")
+                    "unknown model `{m}`; choose from {}, {}, or all",
+                    MODEL_NAMES.join(", "),
+                    detente_forecast::EXTRA_MODEL_NAMES.join(", ")
                 )))
             }
         }
@@ -208,8 +219,24 @@ pub fn model_config(
             eum::Stopping::Tolerance { tol, .. } => eum::Stopping::Tolerance { tol, max_rounds: r },
         };
         cfg.smp.max_rounds = r;
+        cfg.ktab.max_steps = Some(r);
     }
     Ok(cfg)
+}
+
+/// Apply `--smp-option KEY=VALUE` (KTAB's parameter names, `seed`, `max-steps`).
+pub fn smp_options(cfg: &mut ModelConfig, opts: &[String]) -> Result<(), CliError> {
+    for kv in opts {
+        let (k, v) = kv.split_once('=').ok_or_else(|| {
+            CliError::bad_input(format!(
+                "--smp-option `{kv}` is not KEY=VALUE (e.g. VotingRule=PropCbc)"
+            ))
+        })?;
+        cfg.ktab
+            .set(k, v)
+            .map_err(|e| CliError::bad_input(format!("--smp-option: {e}")))?;
+    }
+    Ok(())
 }
 
 fn actor_map(p: &Problem, actors: &[usize], vals: &[f64]) -> Value {
@@ -246,6 +273,10 @@ fn rounds_json(p: &Problem, f: &IssueForecast) -> Value {
                         })
                         .collect();
                     o.insert("pairs".into(), Value::Array(pairs));
+                }
+                if let Some(d) = &r.smp {
+                    o.insert("win_prob".into(), actor_map(p, &f.actors, &d.win_prob));
+                    o.insert("challenges".into(), json!(d.challenges));
                 }
                 Value::Object(o)
             })
@@ -297,7 +328,8 @@ pub fn thresholds(p: &Problem, specs: &[String]) -> Result<Vec<Option<f64>>, Cli
 pub fn run(args: Args) -> CmdResult {
     let input = load_input(&args.input)?;
     let names = model_names(&args.model)?;
-    let cfg = model_config(args.preset.as_deref(), &args.eum_option, args.rounds)?;
+    let mut cfg = model_config(args.preset.as_deref(), &args.eum_option, args.rounds)?;
+    smp_options(&mut cfg, &args.smp_option)?;
     if !(args.step.is_finite() && args.step > 0.0) {
         return Err(CliError::bad_input("--step must be a positive number"));
     }
@@ -543,7 +575,7 @@ pub fn run(args: Args) -> CmdResult {
                             "EUM median by round (round 0 = stated positions), {}: {shown}",
                             p.issues[d].id
                         );
-                    } else if *name == "smp" && f.rounds.len() > 1 {
+                    } else if name.starts_with("smp") && f.rounds.len() > 1 {
                         let _ = writeln!(
                             o,
                             "SMP on {}: {} rounds of bargaining",
@@ -584,6 +616,7 @@ pub fn model_label(name: &str) -> &'static str {
         "median" => "Weighted median",
         "eum" => "Expected utility (EUM)",
         "smp" => "Spatial model (SMP)",
+        "smp-detente" => "Spatial model (detente)",
         "nash" => "Nash bargaining",
         _ => "?",
     }
