@@ -174,43 +174,66 @@ fn no_headline_lies_past_a_veto_players_red_line_unmarked() {
 #[test]
 fn dynamic_models_never_move_an_actor_past_its_red_line_unless_unconstrained() {
     let f = flagship();
-    let ukraine_max = |v: &Value| -> f64 {
-        let d = v["issues"]
+    // (issue, actor, red line, which side is acceptable) in the flagship: Ukraine accepts no
+    // more than 50 on territory and no army limits at all; Russia no less than 50 on territory.
+    let lines = [
+        ("donbas", "ukraine", 50.0, Side::AtMost),
+        ("donbas", "russia", 50.0, Side::AtLeast),
+        ("army_limits", "ukraine", 0.0, Side::AtMost),
+    ];
+    let worst = |v: &Value, model: &str, issue: &str, actor: &str, side: Side| -> f64 {
+        let i = v["issues"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|i| i["id"] == "donbas")
+            .find(|i| i["id"] == issue)
             .unwrap();
-        d["models"]["eum"]["rounds"]
+        let xs = i["models"][model]["rounds"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["positions"]["ukraine"].as_f64().unwrap())
-            .fold(f64::MIN, f64::max)
+            .map(|r| r["positions"][actor].as_f64().unwrap());
+        match side {
+            Side::AtMost => xs.fold(f64::MIN, f64::max),
+            Side::AtLeast => xs.fold(f64::MAX, f64::min),
+        }
     };
     let args = ["--model", "eum,smp", "--monte-carlo", "20"];
     let on = forecast_json(&f, &args);
-    assert!(
-        ukraine_max(&on) <= 50.0 + 1e-9,
-        "Ukraine's red line on Donbas is 50"
-    );
     let mut a = args.to_vec();
     a.push("--unconstrained");
     let off = forecast_json(&f, &a);
-    assert!(
-        ukraine_max(&off) > 50.0,
-        "the classic EUM walks Ukraine past 50 (this is what the constraint prevents)"
-    );
-    // SMP too: nobody ends past its own red line on any round of any issue.
-    for i in on["issues"].as_array().unwrap() {
-        if i["id"] != "donbas" {
-            continue;
+    let mut crossed_unconstrained = 0;
+    for (issue, actor, line, side) in lines {
+        for model in ["eum", "smp"] {
+            let w = worst(&on, model, issue, actor, side);
+            let inside = match side {
+                Side::AtMost => w <= line + 1e-9,
+                Side::AtLeast => w >= line - 1e-9,
+            };
+            assert!(
+                inside,
+                "{model} moves {actor} past its red line {line} on {issue}: {w}"
+            );
         }
-        for r in i["models"]["smp"]["rounds"].as_array().unwrap() {
-            assert!(r["positions"]["ukraine"].as_f64().unwrap() <= 50.0 + 1e-9);
-            assert!(r["positions"]["russia"].as_f64().unwrap() >= 50.0 - 1e-9);
+        let w = worst(&off, "eum", issue, actor, side);
+        if match side {
+            Side::AtMost => w > line + 1e-9,
+            Side::AtLeast => w < line - 1e-9,
+        } {
+            crossed_unconstrained += 1;
         }
     }
+    assert!(
+        crossed_unconstrained >= 1,
+        "the classic EUM walks some actor past its red line (what the constraint prevents)"
+    );
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    AtMost,
+    AtLeast,
 }
 
 #[test]
