@@ -728,3 +728,27 @@ fn the_headline_reports_evidence_strength() {
         "{strengths:?}"
     );
 }
+
+#[test]
+fn a_point_forecast_outside_its_own_band_is_called_fragile() {
+    let v = forecast_json(&flagship(), &["--monte-carlo", "200"]);
+    let mut outside = 0;
+    for i in v["issues"].as_array().unwrap() {
+        let h = &i["headline"];
+        let (Some(c), Some(b)) = (h["forecast"].as_f64(), h["band"].as_array()) else {
+            continue;
+        };
+        let (lo, hi) = (b[0].as_f64().unwrap(), b[1].as_f64().unwrap());
+        if c < lo - 1e-9 || c > hi + 1e-9 {
+            outside += 1;
+            assert_eq!(h["stability"], "fragile", "{}", i["id"]);
+            let reasons = h["reasons"].to_string();
+            assert!(
+                reasons.contains("outside its own 80% band"),
+                "{}: {reasons}",
+                i["id"]
+            );
+        }
+    }
+    eprintln!("{outside} headline(s) outside their band, all explained");
+}

@@ -603,6 +603,17 @@ fn line_headline(
         )),
         _ => {}
     }
+    // A point forecast outside its own band: the stance ranges pull the answer one way
+    // (ranges clipped at a scale end, weakly evidenced stances widened), so the point alone
+    // would mislead.
+    if let (Some(c), Some([a, b])) = (central, band) {
+        if c < a - 1e-9 || c > b + 1e-9 {
+            reasons.push(format!(
+                "the point forecast {c:.0} lies outside its own 80% band {a:.0}–{b:.0} \
+                 (the stance ranges pull the answer away from the stated positions)"
+            ));
+        }
+    }
     if let (Some(c), Some(_)) = (central, band) {
         let top = region_of(&regs, c, m).map(|k| regs[k].key.clone());
         if let Some(k) = top {
