@@ -264,6 +264,9 @@ pub fn run(
         }
         ideal = new_ideals(input, &np, &ideal);
         pos = np;
+        if detente_scenario::cancelled() {
+            break; // the caller (a server run) was cancelled; the result is dropped
+        }
     }
     SmpRunOut {
         states,
@@ -453,6 +456,9 @@ fn step(
     let mut challenges = Vec::new();
     let mut buf = Vec::new();
     for i in 0..n {
+        if detente_scenario::cancelled() {
+            break; // a cancelled server run: the partial state is dropped
+        }
         let Some((j, pij, worth)) = best_challenge(input, params, ev, i, &mut buf) else {
             continue;
         };
