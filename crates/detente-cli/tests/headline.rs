@@ -569,16 +569,7 @@ fn the_report_leads_with_the_forecast_headline() {
     let dir = tempfile::tempdir().unwrap();
     let md = dir.path().join("r.md");
     let out = detente()
-        .args([
-            "report",
-            f.to_str().unwrap(),
-            "--no-deals",
-            "--monte-carlo",
-            "200",
-            "--seed",
-            "3",
-            "-o",
-        ])
+        .args(["report", f.to_str().unwrap(), "--no-deals", "-o"])
         .arg(&md)
         .output()
         .unwrap();
@@ -594,7 +585,9 @@ fn the_report_leads_with_the_forecast_headline() {
         .expect("headline table");
     let forecast_at = text.find("## Forecast").expect("forecast section");
     assert!(head_at < forecast_at, "the headline leads");
-    let v = forecast_json(&f, &["--monte-carlo", "200", "--seed", "3"]);
+    // Defaults on both sides: `detente report` and `detente forecast` draw the same runs with
+    // the same seed, so they print the same headline.
+    let v = forecast_json(&f, &[]);
     let summary = &text[..forecast_at];
     for i in v["issues"].as_array().unwrap() {
         let h = &i["headline"];

@@ -36,7 +36,7 @@ impl Default for ReportOptions {
     fn default() -> Self {
         ReportOptions {
             seed: 0,
-            monte_carlo: 1000,
+            monte_carlo: detente_forecast::headline::DEFAULT_DRAWS,
             forecast: true,
             deals: true,
             scatter_sample: 200_000,

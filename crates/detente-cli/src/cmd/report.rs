@@ -26,8 +26,9 @@ pub struct Args {
     /// Seed of every random process (Monte Carlo draws, the sampled packages of the Pareto chart)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Monte Carlo runs of the forecast, drawing from the stances' ranges (0 = none)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Monte Carlo runs of the forecast, drawing from the stances' ranges (0 = none); the
+    /// default is `detente forecast`'s, so both print the same headline
+    #[arg(long, value_name = "N", default_value_t = detente_forecast::headline::DEFAULT_DRAWS)]
     pub monte_carlo: usize,
     /// Leave the forecast section out
     #[arg(long)]

@@ -167,7 +167,7 @@ fn print_tables(sc: &Scenario) -> CmdResult {
     let evidence: usize = sc.stances.iter().map(|s| s.evidence.len()).sum();
     let _ = writeln!(
         o,
-        "{} stances in force ({} in the file, at {} date(s)), {} evidence quotes",
+        "{} stances in force ({} recorded up to this date, at {} date(s)), {} evidence quotes",
         sc.stances.len(),
         sc.history.len(),
         sc.dates().len(),
