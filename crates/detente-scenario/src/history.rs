@@ -10,7 +10,8 @@
 
 use crate::model::{Actor, Stance};
 
-/// Whether `d` is a `YYYY-MM-DD` date (month 1–12, day 1–31).
+/// Whether `d` is a `YYYY-MM-DD` date that exists (month 1–12, day within the month, leap
+/// years counted): the one date check of the scenario dates, stance dates and `--as-of`.
 pub fn is_date(d: &str) -> bool {
     let b = d.as_bytes();
     b.len() == 10
@@ -20,7 +21,18 @@ pub fn is_date(d: &str) -> bool {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d[8..10].parse::<u32>().unwrap_or(0))
+        && (1..=days_in_month(&d[..4], &d[5..7])).contains(&d[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// Days in a month (Gregorian), from the year and month digits; 31 when they do not parse.
+fn days_in_month(year: &str, month: &str) -> u32 {
+    let y: u32 = year.parse().unwrap_or(0);
+    match month.parse::<u32>().unwrap_or(1) {
+        4 | 6 | 9 | 11 => 30,
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
+        2 => 28,
+        _ => 31,
+    }
 }
 
 /// Whether stance date `a` (None = undated, the earliest) is on or before `date`.
@@ -166,4 +178,26 @@ pub fn splits(s: &crate::model::Scenario) -> Vec<Split> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_date;
+
+    #[test]
+    fn only_dates_that_exist_are_dates() {
+        for ok in ["2025-02-28", "2024-02-29", "2000-02-29", "2025-08-31"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-02-30",
+            "2025-04-31",
+            "2025-13-01",
+            "2025-1-01",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
 }

@@ -968,28 +968,8 @@ pub fn resolve(root: &Node, sources: &SourceTexts, sink: &mut Sink) -> Scenario 
     sc
 }
 
-/// Days in a month (Gregorian), from the year and month digits; 31 when they do not parse.
-fn days_in_month(year: &str, month: &str) -> u32 {
-    let y: u32 = year.parse().unwrap_or(0);
-    match month.parse::<u32>().unwrap_or(1) {
-        4 | 6 | 9 | 11 => 30,
-        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 fn check_date(d: &str, span: Range<usize>, key: &str, sink: &mut Sink) {
-    let b = d.as_bytes();
-    let ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=days_in_month(&d[..4], &d[5..7])).contains(&d[8..10].parse::<u32>().unwrap_or(0));
-    if !ok {
+    if !crate::history::is_date(d) {
         sink.error(
             Some(span),
             format!("`{key}` = \"{d}\" is not a date"),
