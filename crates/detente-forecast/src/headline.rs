@@ -195,6 +195,17 @@ pub enum Stability {
     Fragile,
 }
 
+impl Stability {
+    /// `fragile` when there is any reason to call it so, otherwise `stable`.
+    pub fn of(reasons: &[String]) -> Stability {
+        if reasons.is_empty() {
+            Stability::Stable
+        } else {
+            Stability::Fragile
+        }
+    }
+}
+
 /// One region of a scale issue (the points nearest one anchor) or one option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Region {
@@ -605,7 +616,7 @@ fn line_headline(
     }
     // A point forecast outside its own band: the stance ranges pull the answer one way
     // (ranges clipped at a scale end, weakly evidenced stances widened), so the point alone
-    // would mislead.
+    // would mislead. And a central region that holds few of the draws.
     if let (Some(c), Some([a, b])) = (central, band) {
         if c < a - 1e-9 || c > b + 1e-9 {
             reasons.push(format!(
@@ -613,8 +624,6 @@ fn line_headline(
                  (the stance ranges pull the answer away from the stated positions)"
             ));
         }
-    }
-    if let (Some(c), Some(_)) = (central, band) {
         let top = region_of(&regs, c, m).map(|k| regs[k].key.clone());
         if let Some(k) = top {
             let pk = probabilities.get(&k).copied().unwrap_or(0.0);
@@ -682,11 +691,7 @@ fn line_headline(
         regions: regs,
         model_spread: spread,
         preset_range,
-        stability: if reasons.is_empty() {
-            Stability::Stable
-        } else {
-            Stability::Fragile
-        },
+        stability: Stability::of(&reasons),
         reasons,
         vetoed_by,
         p_no_agreement,
@@ -809,11 +814,7 @@ fn options_headline(s: &Scenario, ii: usize, o: &HeadlineOptions, veto: &[usize]
         regions: regs,
         model_spread: None,
         preset_range: None,
-        stability: if reasons.is_empty() {
-            Stability::Stable
-        } else {
-            Stability::Fragile
-        },
+        stability: Stability::of(&reasons),
         reasons,
         vetoed_by,
         p_no_agreement,
