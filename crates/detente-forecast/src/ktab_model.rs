@@ -63,14 +63,7 @@ pub struct Converted {
 /// Convert a problem (see the module docs for the rules).
 pub fn convert(p: &Problem) -> Converted {
     let nd = p.issues.len();
-    let scale: Vec<(f64, f64)> = p
-        .issues
-        .iter()
-        .map(|i| {
-            let w = i.hi - i.lo;
-            (i.lo, if w > 0.0 { w } else { 1.0 })
-        })
-        .collect();
+    let scale = p.unit_scales();
     let mut notes = Vec::new();
     let actors: Vec<usize> = (0..p.actors.len())
         .filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some_and(|s| s.salience > 0.0)))

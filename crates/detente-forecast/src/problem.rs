@@ -107,6 +107,17 @@ impl IssueData {
 }
 
 impl Problem {
+    /// Per issue, its lower end and width (1 for a degenerate scale): what the spatial models
+    /// use to map positions to [0, 1] and back.
+    pub fn unit_scales(&self) -> Vec<(f64, f64)> {
+        self.issues
+            .iter()
+            .map(|i| {
+                let w = i.hi - i.lo;
+                (i.lo, if w > 0.0 { w } else { 1.0 })
+            })
+            .collect()
+    }
     /// An empty problem with the given actors and no issues.
     pub fn new(title: impl Into<String>, actors: Vec<ActorInfo>) -> Self {
         Problem {

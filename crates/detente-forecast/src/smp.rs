@@ -108,14 +108,7 @@ impl Smp {
             .filter(|&a| (0..nd).any(|d| p.stances[d][a].is_some()))
             .collect();
         let n = actors.len();
-        let scale: Vec<(f64, f64)> = p
-            .issues
-            .iter()
-            .map(|i| {
-                let w = i.hi - i.lo;
-                (i.lo, if w > 0.0 { w } else { 1.0 })
-            })
-            .collect();
+        let scale = p.unit_scales();
         let mut ideal = vec![0.0; n * nd];
         let mut sal = vec![0.0; n * nd];
         let mut present = vec![false; n * nd];
